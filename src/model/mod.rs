@@ -1,3 +1,205 @@
 //! Parameters and responses of every operation, with the validation the API documents.
+//!
+//! Parameters use the API's own camelCase JSON keys. Reading them from JSON rejects unknown keys
+//! and wrong JSON types ([`Status::InvalidArgument`](crate::Status)); [`Params::validate`] then
+//! checks every documented rule and reports all problems at once, per field
+//! ([`Status::Validation`](crate::Status)).
 
+pub mod machine;
 pub mod rules;
+pub mod template;
+pub mod user;
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::{Error, FieldProblems, Result};
+
+/// A parameter set of one operation.
+pub trait Params: Serialize + for<'de> Deserialize<'de> {
+    /// Checks every documented rule; `Err` lists each failing field.
+    fn validate(&self) -> Result<()>;
+
+    /// Reads parameters from JSON text; empty text means `{}`.
+    fn from_json(text: &str) -> Result<Self> {
+        let text = if text.trim().is_empty() { "{}" } else { text };
+        serde_json::from_str(text).map_err(|e| Error::invalid_argument(format!("params: {e}")))
+    }
+}
+
+/// Collects the problems of a parameter set so that all of them are reported at once.
+#[derive(Default)]
+pub(crate) struct Problems(FieldProblems);
+
+impl Problems {
+    pub(crate) fn add(&mut self, field: &str, why: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| json!(why.into()));
+    }
+
+    /// `field` must be present and not blank.
+    pub(crate) fn require(&mut self, field: &str, value: Option<&str>) {
+        match value {
+            None => self.add(field, "is required"),
+            Some(v) if v.trim().is_empty() => self.add(field, "must not be empty"),
+            Some(_) => {}
+        }
+    }
+
+    /// `field`, when present, must be one of `choices`.
+    pub(crate) fn one_of(&mut self, field: &str, value: Option<&str>, choices: &[&str]) {
+        if let Some(v) = value {
+            if !choices.contains(&v) {
+                self.add(field, format!("must be one of {}", rules::one_of(choices)));
+            }
+        }
+    }
+
+    /// `field`, when present, must look like an email address.
+    pub(crate) fn email(&mut self, field: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            let plausible = v.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty() && domain.contains('.') && !v.contains(char::is_whitespace)
+            });
+            if !plausible {
+                self.add(field, "must be an email address");
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::validation(self.0))
+        }
+    }
+}
+
+/// A filter value: absent (`None`), `null` (`Some(None)`, matches JSON null) or a value.
+pub type Filter<T> = Option<Option<T>>;
+
+/// Deserializes a present key into `Some(..)`, so that `null` becomes `Some(None)`.
+pub(crate) fn present<'de, T, D>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A string that never shows in `Debug` output (API keys, passwords).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A numeric field the API sends as a string (`ram`, `storageTotal`): kept as the API sent it;
+/// a plain number is accepted too and kept as its decimal text.
+pub(crate) fn string_or_number<'de, D>(
+    deserializer: D,
+) -> std::result::Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a string or number, got {other}"
+            )));
+        }
+    })
+}
+
+/// The smallest shape every returned template, machine and user has: a string `id`.
+/// Checking it allocates nothing and skips every other key.
+#[derive(Deserialize)]
+pub(crate) struct Identified {
+    #[allow(dead_code)] // read by serde: a missing or non-string id fails the check
+    id: AnyString,
+}
+
+/// Accepts any JSON string without keeping it.
+pub(crate) struct AnyString;
+
+impl<'de> Deserialize<'de> for AnyString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AnyString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<AnyString, E> {
+                Ok(AnyString)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// The query-string pairs of a GET operation's parameters: strings as they are, numbers and
+/// booleans as JSON text, `null` as the literal `null` (how the API matches null).
+pub(crate) fn query_pairs(params: &impl Serialize) -> Result<Vec<(String, String)>> {
+    let value = serde_json::to_value(params).map_err(|e| Error::internal(e.to_string()))?;
+    let Value::Object(map) = value else {
+        return Err(Error::internal("parameters did not serialize to an object"));
+    };
+    Ok(map
+        .into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (key, text)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_keep_the_first_reason_per_field() {
+        let mut p = Problems::default();
+        p.require("region", None);
+        p.require("machineName", Some("  "));
+        p.one_of("billingType", Some("weekly"), &rules::BILLING_TYPES);
+        p.email("email", Some("not-an-address"));
+        p.add("region", "second reason is dropped");
+        let err = p.finish().unwrap_err();
+        assert_eq!(
+            err.details(),
+            &json!({
+                "region": "is required",
+                "machineName": "must not be empty",
+                "billingType": "must be one of 'monthly', or 'hourly'",
+                "email": "must be an email address",
+            })
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_debug_print() {
+        assert_eq!(format!("{:?}", Secret("hunter2".into())), "\"<redacted>\"");
+    }
+}

@@ -1,0 +1,23 @@
+//! `templates list` (`GET /templates/getTemplates`).
+
+use super::{checked, decode};
+use crate::client::Client;
+use crate::error::Result;
+use crate::model::template::{Template, TemplateFilter};
+use crate::model::{Identified, Params, query_pairs};
+
+impl Client {
+    /// Lists the templates visible to the caller (public ones and the team's), filtered.
+    pub fn list_templates(&self, filter: &TemplateFilter) -> Result<Vec<Template>> {
+        decode(&self.templates_body(filter)?)
+    }
+
+    pub(crate) fn templates_json(&self, filter: &TemplateFilter) -> Result<String> {
+        checked::<Vec<Identified>>(self.templates_body(filter)?)
+    }
+
+    fn templates_body(&self, filter: &TemplateFilter) -> Result<String> {
+        filter.validate()?;
+        self.get("/templates/getTemplates", &query_pairs(filter)?)
+    }
+}

@@ -1,0 +1,122 @@
+//! `machines wait`: client-side, polls `machines show` until the machine reaches a state.
+
+use std::borrow::Cow;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Cancel, decode};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::model::Params;
+use crate::model::machine::{Machine, MachineRef, WaitParams};
+
+/// What a poll needs to know of the machine (borrowed from the body, not copied).
+#[derive(Deserialize)]
+struct Progress<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    events: Option<Vec<EventProgress<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventProgress<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    error_msg: Option<Cow<'a, str>>,
+}
+
+/// The longest a wait sleeps without looking at its [`Cancel`].
+const CANCEL_CHECK: Duration = Duration::from_millis(50);
+
+impl Client {
+    /// Polls `machines show` every `intervalMs` until the machine's state is the target
+    /// (`off`, `serviceready` or `ready`) and returns it. Fails fast with
+    /// [`Status::MachineError`](crate::Status) when the newest event is in state `error`,
+    /// with `Timeout` after `timeoutMs`, and with `Cancelled` once `cancel` is set.
+    pub fn wait_for_machine(
+        &self,
+        params: &WaitParams,
+        cancel: Option<&Cancel>,
+    ) -> Result<Machine> {
+        decode(&self.wait_json(params, cancel)?)
+    }
+
+    pub(crate) fn wait_json(&self, params: &WaitParams, cancel: Option<&Cancel>) -> Result<String> {
+        params.validate()?;
+        let target = params.target();
+        let interval = Duration::from_millis(
+            params
+                .interval_ms
+                .unwrap_or(WaitParams::DEFAULT_INTERVAL_MS),
+        );
+        let limit =
+            Duration::from_millis(params.timeout_ms.unwrap_or(WaitParams::DEFAULT_TIMEOUT_MS));
+        let deadline = Instant::now() + limit;
+        let show = MachineRef {
+            machine_id: params.machine_id.clone(),
+        };
+        loop {
+            check_cancel(cancel)?;
+            let body = self.show_body(&show)?;
+            let progress: Progress = decode(&body)?;
+            let state = progress.state.as_deref().unwrap_or_default();
+            if state == target {
+                return Ok(body);
+            }
+            if let Some(failed) = progress
+                .events
+                .iter()
+                .flatten()
+                .next()
+                .filter(|e| e.state.as_deref() == Some("error"))
+            {
+                let name = failed.name.as_deref().unwrap_or("unknown");
+                let why = failed.error_msg.as_deref().unwrap_or_default();
+                return Err(Error::machine_error(
+                    format!("machine {}: the {name} event failed: {why}", progress.id),
+                    json!({"machineId": progress.id, "state": state, "target": target,
+                           "event": {"name": name, "state": "error", "errorMsg": why}}),
+                ));
+            }
+            let now = Instant::now();
+            if now + interval > deadline {
+                return Err(Error::timeout(format!(
+                    "machine {} did not reach state '{target}' within {} ms (last state: '{state}')",
+                    progress.id,
+                    limit.as_millis()
+                ))
+                .with_details(json!({"machineId": progress.id, "state": state, "target": target})));
+            }
+            sleep_unless_cancelled(interval, cancel)?;
+        }
+    }
+}
+
+fn check_cancel(cancel: Option<&Cancel>) -> Result<()> {
+    match cancel {
+        Some(c) if c.is_cancelled() => Err(Error::cancelled("the wait was cancelled")),
+        _ => Ok(()),
+    }
+}
+
+fn sleep_unless_cancelled(total: Duration, cancel: Option<&Cancel>) -> Result<()> {
+    let end = Instant::now() + total;
+    loop {
+        check_cancel(cancel)?;
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        thread::sleep(left.min(CANCEL_CHECK));
+    }
+}

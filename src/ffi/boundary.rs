@@ -1,0 +1,149 @@
+//! Everything that touches raw pointers: reading C strings, writing out-parameters, and
+//! turning panics into a status. Every export goes through here.
+
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+use super::{ps_cancel, ps_client};
+use crate::api::Operation;
+use crate::client::{Client, Config};
+use crate::error::{Error, Result, Status};
+
+/// Runs one operation export: checks `out_json`, sets it to NULL, runs the call with panics
+/// caught, then stores exactly one owned string in it (result or error JSON).
+///
+/// # Safety
+/// Every non-NULL pointer must be valid as the header describes.
+pub(super) unsafe fn operation(
+    op: Operation,
+    client: *const ps_client,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+) -> Status {
+    if out_json.is_null() {
+        return Status::InvalidArgument; // nowhere to report to, so nothing is sent
+    }
+    // SAFETY: out_json is non-NULL and, per the contract, points to writable storage.
+    unsafe { *out_json = ptr::null_mut() };
+    let result = guarded(|| {
+        // SAFETY: the contract makes non-NULL pointers valid for the duration of the call.
+        let client =
+            unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+        let params = unsafe { text(params_json, "params_json") }?;
+        let cancel = unsafe { cancel.as_ref() }.map(|c| &c.0);
+        client.0.call_json_cancellable(op, params, cancel)
+    });
+    let (status, json) = outcome(result, op.name());
+    // SAFETY: checked non-NULL above.
+    unsafe { *out_json = into_c_string(json) };
+    status
+}
+
+/// `ps_client_new`: builds a client from config JSON.
+///
+/// # Safety
+/// `config_json` is NULL or a NUL-terminated string; `out_client` and `out_error` are NULL or
+/// point to writable storage.
+pub(super) unsafe fn new_client(
+    config_json: *const c_char,
+    out_client: *mut *mut ps_client,
+    out_error: *mut *mut c_char,
+) -> Status {
+    if !out_error.is_null() {
+        // SAFETY: non-NULL, writable per the contract.
+        unsafe { *out_error = ptr::null_mut() };
+    }
+    let result = guarded(|| {
+        if out_client.is_null() {
+            return Err(Error::invalid_argument("out_client is NULL"));
+        }
+        // SAFETY: non-NULL, writable per the contract.
+        unsafe { *out_client = ptr::null_mut() };
+        let config = Config::from_json(unsafe { text(config_json, "config_json") }?)?;
+        let client = Box::new(ps_client(Client::new(config)?));
+        // SAFETY: checked non-NULL above.
+        unsafe { *out_client = Box::into_raw(client) };
+        Ok(String::new())
+    });
+    match outcome(result, "client_new") {
+        (Status::Ok, _) => Status::Ok,
+        (status, json) => {
+            if !out_error.is_null() {
+                // SAFETY: checked non-NULL above.
+                unsafe { *out_error = into_c_string(json) };
+            }
+            status
+        }
+    }
+}
+
+/// Runs `body`, turning a panic into a `Panic` error.
+pub(super) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(Error::panic(format!("panic inside the library: {what}")))
+    })
+}
+
+fn outcome(result: Result<String>, operation: &str) -> (Status, String) {
+    match result {
+        Ok(json) => (Status::Ok, json),
+        Err(error) => (error.status(), error.to_json(operation).to_string()),
+    }
+}
+
+/// A borrowed, strictly UTF-8 view of a C string; NULL reads as "".
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string valid for the call.
+unsafe fn text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
+    if ptr.is_null() {
+        return Ok("");
+    }
+    // SAFETY: non-NULL and NUL-terminated per the contract.
+    let bytes = unsafe { CStr::from_ptr(ptr) };
+    bytes.to_str().map_err(|e| {
+        Error::invalid_argument(format!(
+            "{name} is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })
+}
+
+/// An owned C string for the caller, freed by `ps_string_free`. JSON text never holds a NUL
+/// byte (serde escapes it); should one appear, the caller gets an `internal` error instead.
+pub(super) fn into_c_string(json: String) -> *mut c_char {
+    let c = CString::new(json).unwrap_or_else(|_| {
+        let error = Error::internal("result contained a NUL byte");
+        CString::new(error.to_json("").to_string()).unwrap_or_default()
+    });
+    c.into_raw()
+}
+
+/// Frees a string made by [`into_c_string`].
+///
+/// # Safety
+/// `s` is NULL or came from this library and was not freed before.
+pub(super) unsafe fn free_c_string(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: made by CString::into_raw in this library, freed once per the contract.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// Frees a boxed object handed out with `Box::into_raw`.
+///
+/// # Safety
+/// `p` is NULL or came from this library's matching `_new` and was not freed before.
+pub(super) unsafe fn free_box<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: per the contract.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}

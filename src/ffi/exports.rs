@@ -1,0 +1,378 @@
+//! The exported `ps_*` functions. Conventions (ownership, NULL, UTF-8, threads, status codes)
+//! are stated once at the top of the header; each function only says what it does.
+
+use std::ffi::{CString, c_char};
+use std::ptr;
+use std::sync::OnceLock;
+
+use super::boundary::{self, free_box, free_c_string, guarded};
+use super::{ps_cancel, ps_client};
+use crate::api::{Cancel, Operation};
+use crate::error::Status;
+
+/// Creates a client from config JSON (`apiKey`, `baseUrl`, `timeoutMs`, `connectTimeoutMs`,
+/// `maxRetries`, `userAgent`; NULL or "" means `{}`). On success stores the client in
+/// `*out_client`; otherwise stores the error JSON in `*out_error` (when `out_error` is not NULL).
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut ps_client,
+    out_error: *mut *mut c_char,
+) -> Status {
+    unsafe { boundary::new_client(config_json, out_client, out_error) }
+}
+
+/// Frees a client. NULL is ignored. No call may be in flight on it, and it is freed once.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_client_free(client: *mut ps_client) {
+    let _ = guarded(|| Ok(unsafe { free_box(client) }));
+}
+
+/// Lists templates. Params: exact-match filters `id`, `name`, `label`, `os`, `dtCreated`,
+/// `teamId`, `userId`, `region` (`null` matches null). Result: JSON array of templates.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_templates_list(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::TemplatesList,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Creates a machine. Params: `region`, `machineType`, `size`, `billingType`, `machineName`,
+/// `templateId` and the optional ones of docs/ABI.md. Never retried once sent. Result: the
+/// new machine.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_create(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesCreate,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Asks whether a machine type can be requested in a region. Params: `region`, `machineType`
+/// (`GPU+`, `P4000`, `P5000`, `P6000` or `V100`). Result: `{"available": bool}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_availability(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesAvailability,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Shows one machine with its last 10 events. Params: `machineId`. Result: the machine.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_show(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesShow,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Lists machines. Params: exact-match filters on machine fields (`machineId`, `name`,
+/// `state`, `region`, ...) and `limit`/`skip`. Result: JSON array of machines.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_list(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesList,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Waits until a machine reaches a state. Params: `machineId`, `state` (`off`,
+/// `serviceready`, `ready`), optional `intervalMs` (default 5000) and `timeoutMs` (default
+/// 600000). Result: the machine. See `ps_machines_wait_cancellable` to interrupt it.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_wait(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesWait,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// `ps_machines_wait` that returns `PS_STATUS_CANCELLED` within about 50 ms once `cancel` is
+/// triggered. `cancel` may be NULL (then it is `ps_machines_wait`).
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_wait_cancellable(
+    client: *const ps_client,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesWait,
+            client,
+            params_json,
+            cancel,
+            out_json,
+        )
+    }
+}
+
+/// Starts a machine. Params: `machineId`. Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_start(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesStart,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Stops a machine. Params: `machineId`. Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_stop(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesStop,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Restarts a machine. Params: `machineId`. Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_restart(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesRestart,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Destroys a machine (irreversible). Params: `machineId`, optional `releasePublicIp`.
+/// Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_destroy(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesDestroy,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Lists the team's users. Params: exact-match filters `id`, `email`, `firstname`,
+/// `lastname`, `dtCreated`, `teamId`. Result: JSON array of users.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_users_list(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::UsersList,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Frees a string this library returned. NULL is ignored. Never use `free()` on them.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_string_free(s: *mut c_char) {
+    let _ = guarded(|| Ok(unsafe { free_c_string(s) }));
+}
+
+/// Creates a cancellation flag (never NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn ps_cancel_new() -> *mut ps_cancel {
+    Box::into_raw(Box::new(ps_cancel(Cancel::new())))
+}
+
+/// Triggers a cancellation flag: every wait observing it returns `PS_STATUS_CANCELLED`.
+/// Thread-safe and async-signal-safe (one atomic store). NULL is ignored.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_cancel_trigger(cancel: *const ps_cancel) {
+    if let Some(cancel) = unsafe { cancel.as_ref() } {
+        cancel.0.cancel();
+    }
+}
+
+/// Frees a cancellation flag. NULL is ignored. No wait may still observe it.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_cancel_free(cancel: *mut ps_cancel) {
+    let _ = guarded(|| Ok(unsafe { free_box(cancel) }));
+}
+
+/// The library version, e.g. "0.1.0" (static; do not free).
+#[unsafe(no_mangle)]
+pub extern "C" fn ps_version() -> *const c_char {
+    static VERSION: OnceLock<CString> = OnceLock::new();
+    VERSION
+        .get_or_init(|| CString::new(crate::VERSION).unwrap_or_default())
+        .as_ptr()
+}
+
+/// The snake_case name of a status code ("ok", "validation", ...; "unknown" for other
+/// values). Static; do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn ps_status_name(code: i32) -> *const c_char {
+    static NAMES: OnceLock<Vec<(i32, CString)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        Status::ALL
+            .iter()
+            .map(|s| (s.code(), CString::new(s.name()).unwrap_or_default()))
+            .collect()
+    });
+    let name = names
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| n.as_c_str());
+    name.unwrap_or(c"unknown").as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn read(p: *const c_char) -> &'static str {
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap()
+    }
+
+    #[test]
+    fn static_strings() {
+        assert_eq!(read(ps_version()), crate::VERSION);
+        assert_eq!(read(ps_status_name(2)), "validation");
+        assert_eq!(read(ps_status_name(-1)), "unknown");
+    }
+}
