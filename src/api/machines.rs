@@ -19,6 +19,15 @@ impl Client {
     /// With new-user fields, a failure's details report whether the user exists now:
     /// `{"userCreated": true|false|null, "user": {..}|null, "response": <original details>}`
     /// (`null` when the users lookup itself failed), as the API documentation asks.
+    ///
+    /// ```no_run
+    /// use paperspace::model::machine::CreateMachine;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let mut params = CreateMachine::new("East Coast (NY2)", "C4", 50, "hourly", "ci runner", "t04azgph");
+    /// params.assign_public_ip = Some(true);
+    /// let machine = client.create_machine(&params)?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn create_machine(&self, params: &CreateMachine) -> Result<Machine> {
         decode(&self.create_body(params)?)
     }
@@ -35,7 +44,7 @@ impl Client {
             Some(&body),
             Idempotency::Unsafe,
         );
-        let answer = sent.and_then(|body| checked::<Identified>(body));
+        let answer = sent.and_then(checked::<Identified>);
         answer.map_err(|error| self.with_new_user_state(params, error))
     }
 
@@ -63,6 +72,14 @@ impl Client {
     }
 
     /// Whether a dedicated-GPU type can currently be requested in a region (a hint only).
+    ///
+    /// ```no_run
+    /// use paperspace::model::machine::AvailabilityParams;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let params = AvailabilityParams { region: Some("Europe (AMS1)".into()), machine_type: Some("P5000".into()) };
+    /// if client.machine_availability(&params)?.available { /* create it */ }
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn machine_availability(&self, params: &AvailabilityParams) -> Result<Availability> {
         decode(&self.availability_body(params)?)
     }
@@ -77,6 +94,13 @@ impl Client {
     }
 
     /// One machine with its last 10 events, newest first.
+    ///
+    /// ```no_run
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let machine = client.show_machine("psxs9sp8u")?;
+    /// println!("{:?}, last event {:?}", machine.state, machine.events.unwrap_or_default().first());
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn show_machine(&self, machine_id: &str) -> Result<Machine> {
         decode(&self.show_body(&MachineRef::new(machine_id))?)
     }
@@ -91,6 +115,14 @@ impl Client {
     }
 
     /// The caller's machines, filtered and paged (`limit`, `skip`).
+    ///
+    /// ```no_run
+    /// use paperspace::model::machine::MachineFilter;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let page = MachineFilter { state: Some(Some("ready".into())), limit: Some(100), skip: Some(0), ..Default::default() };
+    /// let ready = client.list_machines(&page)?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn list_machines(&self, filter: &MachineFilter) -> Result<Vec<Machine>> {
         decode(&self.machines_body(filter)?)
     }
@@ -105,18 +137,36 @@ impl Client {
     }
 
     /// Starts a machine (a no-op on a running one).
+    ///
+    /// ```no_run
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// client.start_machine("psxs9sp8u")?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn start_machine(&self, machine_id: &str) -> Result<()> {
         self.power_json("start", &MachineRef::new(machine_id))
             .map(drop)
     }
 
     /// Stops a machine (a no-op on a stopped one).
+    ///
+    /// ```no_run
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// client.stop_machine("psxs9sp8u")?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn stop_machine(&self, machine_id: &str) -> Result<()> {
         self.power_json("stop", &MachineRef::new(machine_id))
             .map(drop)
     }
 
     /// Restarts a machine.
+    ///
+    /// ```no_run
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// client.restart_machine("psxs9sp8u")?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn restart_machine(&self, machine_id: &str) -> Result<()> {
         self.power_json("restart", &MachineRef::new(machine_id))
             .map(drop)
@@ -130,6 +180,14 @@ impl Client {
     }
 
     /// Destroys a machine and its snapshots: irreversible.
+    ///
+    /// ```no_run
+    /// use paperspace::model::machine::DestroyMachine;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let params = DestroyMachine { machine_id: Some("psxs9sp8u".into()), release_public_ip: Some(true) };
+    /// client.destroy_machine(&params)?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn destroy_machine(&self, params: &DestroyMachine) -> Result<()> {
         self.destroy_json(params).map(drop)
     }

@@ -8,6 +8,14 @@ use crate::model::{Identified, Params, query_pairs};
 
 impl Client {
     /// Lists the caller's team's users, filtered.
+    ///
+    /// ```no_run
+    /// use paperspace::model::user::UserFilter;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let filter = UserFilter { email: Some(Some("jon@example.com".into())), ..Default::default() };
+    /// let jon = client.list_users(&filter)?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn list_users(&self, filter: &UserFilter) -> Result<Vec<User>> {
         decode(&self.users_body(filter)?)
     }

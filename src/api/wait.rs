@@ -43,6 +43,16 @@ impl Client {
     /// (`off`, `serviceready` or `ready`) and returns it. Fails fast with
     /// [`Status::MachineError`](crate::Status) when the newest event is in state `error`,
     /// with `Timeout` after `timeoutMs`, and with `Cancelled` once `cancel` is set.
+    ///
+    /// ```no_run
+    /// use paperspace::Cancel;
+    /// use paperspace::model::machine::WaitParams;
+    /// # let client = paperspace::Client::new(paperspace::Config::new("key", "http://127.0.0.1:8080"))?;
+    /// let params = WaitParams { interval_ms: Some(1_000), ..WaitParams::new("psxs9sp8u", "ready") };
+    /// let cancel = Cancel::new(); // cancel.cancel() from another thread stops the wait
+    /// let machine = client.wait_for_machine(&params, Some(&cancel))?;
+    /// # Ok::<(), paperspace::Error>(())
+    /// ```
     pub fn wait_for_machine(
         &self,
         params: &WaitParams,

@@ -31,7 +31,10 @@ pub unsafe extern "C" fn ps_client_new(
 /// See the conventions at the top of this header.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ps_client_free(client: *mut ps_client) {
-    let _ = guarded(|| Ok(unsafe { free_box(client) }));
+    let _ = guarded(|| {
+        unsafe { free_box(client) };
+        Ok(())
+    });
 }
 
 /// Lists templates. Params: exact-match filters `id`, `name`, `label`, `os`, `dtCreated`,
@@ -303,7 +306,10 @@ pub unsafe extern "C" fn ps_users_list(
 /// See the conventions at the top of this header.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ps_string_free(s: *mut c_char) {
-    let _ = guarded(|| Ok(unsafe { free_c_string(s) }));
+    let _ = guarded(|| {
+        unsafe { free_c_string(s) };
+        Ok(())
+    });
 }
 
 /// Creates a cancellation flag (never NULL).
@@ -330,7 +336,10 @@ pub unsafe extern "C" fn ps_cancel_trigger(cancel: *const ps_cancel) {
 /// See the conventions at the top of this header.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ps_cancel_free(cancel: *mut ps_cancel) {
-    let _ = guarded(|| Ok(unsafe { free_box(cancel) }));
+    let _ = guarded(|| {
+        unsafe { free_box(cancel) };
+        Ok(())
+    });
 }
 
 /// The library version, e.g. "0.1.0" (static; do not free).
