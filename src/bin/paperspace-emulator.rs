@@ -1,1 +1,127 @@
-fn main() {}
+//! `paperspace-emulator`: runs the local emulator of the Paperspace Core API until SIGINT or
+//! SIGTERM. Prints `{"url": "http://HOST:PORT"}` on stdout once it listens.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use paperspace::emulator::{Emulator, Scenario};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+const USAGE: &str = "\
+Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet]
+
+Runs a local emulator of the Paperspace Core API.
+
+Options:
+  --listen ADDR      address to listen on (default 127.0.0.1:0, any free port)
+  --scenario FILE    scenario JSON file (default: the built-in scenario)
+  --quiet            do not log requests to stderr
+  -h, --help         print this help
+
+Prints {\"url\": \"http://HOST:PORT\"} on stdout when ready, logs one line per request to
+stderr, and exits 0 on SIGINT or SIGTERM. Default API keys: emulator-admin-key (team
+administrator) and emulator-member-key (team member). See docs/EMULATOR.md.";
+
+struct Args {
+    listen: String,
+    scenario: Option<String>,
+    quiet: bool,
+}
+
+/// `Ok(None)` means --help was asked for.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        listen: "127.0.0.1:0".to_owned(),
+        scenario: None,
+        quiet: false,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => parsed.listen = value("--listen")?,
+            "--scenario" => parsed.scenario = Some(value("--scenario")?),
+            "--quiet" if inline.is_none() => parsed.quiet = true,
+            _ => return Err(format!("unknown argument {arg:?}")),
+        }
+    }
+    if parsed.listen.parse::<std::net::SocketAddr>().is_err() {
+        return Err(format!(
+            "--listen wants HOST:PORT with a numeric host, not {:?}",
+            parsed.listen
+        ));
+    }
+    Ok(Some(parsed))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("paperspace-emulator: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let scenario = match &args.scenario {
+        None => Scenario::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Scenario::from_json(&text))
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("paperspace-emulator: bad scenario file {path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    // Registered before listening, so a signal that arrives early is not lost.
+    let mut signals = match Signals::new([SIGINT, SIGTERM]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("paperspace-emulator: cannot handle signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = if args.quiet {
+        Emulator::start(&args.listen, scenario)
+    } else {
+        Emulator::start_with_logger(&args.listen, scenario, |line| eprintln!("{line}"))
+    };
+    let emulator = match started {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("paperspace-emulator: cannot listen on {}: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = serde_json::to_string(emulator.url()).unwrap_or_default();
+    let mut stdout = std::io::stdout();
+    if writeln!(stdout, "{{\"url\": {url}}}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    if let Some(signal) = signals.forever().next() {
+        if !args.quiet {
+            eprintln!("paperspace-emulator: signal {signal}, shutting down");
+        }
+    }
+    emulator.shutdown();
+    ExitCode::SUCCESS
+}

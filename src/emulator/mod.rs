@@ -1,1 +1,174 @@
-pub fn placeholder() {}
+//! A local emulator of the (retired) Paperspace Core API: the same paths, parameters, status
+//! codes and bodies as the real service, with in-memory state, machines that move through
+//! their states on short delays, every documented rule enforced, and fault injection.
+//!
+//! ```no_run
+//! use paperspace::emulator::{ADMIN_KEY, Emulator, Scenario};
+//!
+//! let emulator = Emulator::start("127.0.0.1:0", Scenario::default())?;
+//! println!("{} (key {ADMIN_KEY})", emulator.url());
+//! emulator.add_faults(r#"{"path": "/templates/getTemplates", "status": 503}"#).unwrap();
+//! emulator.shutdown();
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! docs/EMULATOR.md describes the scenario format, the fault objects, the control endpoints
+//! and every error answer.
+
+mod create;
+mod error;
+mod faults;
+mod front;
+mod handle;
+mod hardware;
+mod ids;
+mod machine;
+mod machines;
+mod query;
+mod records;
+mod render;
+mod routes;
+mod scenario;
+mod server;
+mod state;
+mod templates;
+mod time;
+mod users;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+
+pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
+
+use faults::Fault;
+use front::Front;
+use handle::Shared;
+use server::Worker;
+use state::State;
+
+/// The API key of the default scenario's team administrator.
+pub const ADMIN_KEY: &str = "emulator-admin-key";
+/// The API key of the default scenario's plain team member.
+pub const MEMBER_KEY: &str = "emulator-member-key";
+
+/// Workers answering requests; a fault's delay holds one, so there are more than cores.
+const WORKERS: usize = 8;
+
+/// A running emulator. Dropping it shuts it down.
+pub struct Emulator {
+    url: String,
+    shared: Arc<Shared>,
+    server: Option<Arc<tiny_http::Server>>,
+    front: Option<Front>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts serving `scenario` on `listen` (e.g. `"127.0.0.1:0"` for any free port).
+    pub fn start(listen: &str, scenario: Scenario) -> io::Result<Emulator> {
+        Emulator::start_inner(listen, scenario, None)
+    }
+
+    /// Like [`Emulator::start`], calling `log` with one line per request: method, path and
+    /// query, status and duration (never the API key nor a body).
+    pub fn start_with_logger(
+        listen: &str,
+        scenario: Scenario,
+        log: impl Fn(&str) + Send + Sync + 'static,
+    ) -> io::Result<Emulator> {
+        Emulator::start_inner(listen, scenario, Some(Box::new(log)))
+    }
+
+    fn start_inner(
+        listen: &str,
+        scenario: Scenario,
+        log: Option<server::Logger>,
+    ) -> io::Result<Emulator> {
+        let inner = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
+        let inner_addr = match inner.server_addr() {
+            tiny_http::ListenAddr::IP(addr) => addr,
+            #[allow(unreachable_patterns)]
+            _ => return Err(io::Error::other("tiny_http did not listen on TCP")),
+        };
+        let server = Arc::new(inner);
+        let front = Front::start(listen, inner_addr)?;
+        let shared = Arc::new(Shared::new(State::new(scenario)));
+        let logger = log.map(Arc::new);
+        let mut workers = Vec::with_capacity(WORKERS);
+        for i in 0..WORKERS {
+            let worker = Worker {
+                server: Arc::clone(&server),
+                shared: Arc::clone(&shared),
+                links: front.links(),
+                logger: logger.clone(),
+            };
+            workers.push(
+                thread::Builder::new()
+                    .name(format!("emulator-worker-{i}"))
+                    .spawn(move || worker.run())?,
+            );
+        }
+        Ok(Emulator {
+            url: format!("http://{}", front.address()),
+            shared,
+            server: Some(server),
+            front: Some(front),
+            workers,
+        })
+    }
+
+    /// `http://HOST:PORT`, without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address the emulator listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.front
+            .as_ref()
+            .map(Front::address)
+            .unwrap_or_else(|| ([0, 0, 0, 0], 0).into())
+    }
+
+    /// The same JSON as `GET /__emulator/stats`.
+    pub fn stats(&self) -> serde_json::Value {
+        self.shared.lock().stats(time::now_ms())
+    }
+
+    /// Queues faults (one fault object or an array), like `POST /__emulator/faults`.
+    pub fn add_faults(&self, json: &str) -> Result<(), String> {
+        let faults = Fault::parse_list(json)?;
+        self.shared.lock().faults.extend(faults);
+        Ok(())
+    }
+
+    /// Stops accepting, ends open connections, and joins the workers.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.shared.stop();
+        if let Some(front) = &mut self.front {
+            front.stop();
+        }
+        if let Some(server) = &self.server {
+            for _ in 0..self.workers.len() {
+                server.unblock();
+            }
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+        self.server = None;
+        self.front = None;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,246 @@
+//! From a parsed request to what goes back on the wire: control endpoints, the API endpoints
+//! behind the key check, and fault injection around them.
+
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use super::create::{self, Created};
+use super::error::{ApiError, Reply, error_body, standard_message};
+use super::faults::{Action, Fault, Stage};
+use super::machines;
+use super::query::Query;
+use super::routes::Route;
+use super::state::State;
+use super::templates;
+use super::time::now_ms;
+use super::users;
+
+/// The body of a `garbage` fault: a proxy's error page, the classic non-JSON answer.
+const GARBAGE_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// A request as the handlers see it.
+pub struct Incoming {
+    pub method: String,
+    /// The path as requested (no query), used for stats and fault matching.
+    pub path: String,
+    pub query: Query,
+    pub api_key: Option<String>,
+    pub fault_header: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// What is written back.
+pub enum Outcome {
+    Reply(Reply),
+    /// Close the connection without a byte.
+    Close,
+    /// Headers announcing the whole body, then half of it, then close.
+    Truncate(Reply),
+}
+
+/// State shared by the workers.
+pub struct Shared {
+    pub state: Mutex<State>,
+    stopping: Mutex<bool>,
+    wake: Condvar,
+}
+
+impl Shared {
+    pub fn new(state: State) -> Shared {
+        Shared {
+            state: Mutex::new(state),
+            stopping: Mutex::new(false),
+            wake: Condvar::new(),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic in one request must not take the emulator down with it.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn stop(&self) {
+        *self.stopping.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.wake.notify_all();
+    }
+
+    pub fn stopping(&self) -> bool {
+        *self.stopping.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps for a fault's delay, cut short when the emulator shuts down.
+    fn sleep(&self, ms: u64) {
+        if ms == 0 {
+            return;
+        }
+        let guard = self.stopping.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = self
+            .wake
+            .wait_timeout_while(guard, Duration::from_millis(ms), |stopping| !*stopping);
+    }
+}
+
+/// Answers one request.
+pub fn handle(shared: &Shared, req: &Incoming, route: &Route) -> Outcome {
+    if route.is_control() {
+        return Outcome::Reply(control(shared, req, route));
+    }
+    let header_fault = match req.fault_header.as_deref().map(parse_header_fault) {
+        None => None,
+        Some(Ok(fault)) => Some(fault),
+        Some(Err(e)) => {
+            shared.lock().count_request(&req.method, &req.path);
+            return Outcome::Reply(ApiError::bad_request(e).into());
+        }
+    };
+    // A per-request fault of the after-user-created stage waits for that stage in create.
+    let (fault, stage_fault) = match header_fault {
+        Some(f) if f.stage == Stage::AfterUserCreated => (None, Some(f)),
+        other => (other, None),
+    };
+    let fault = {
+        let mut state = shared.lock();
+        state.count_request(&req.method, &req.path);
+        fault.or_else(|| state.faults.take(&req.method, &req.path, false))
+    };
+    let Some(fault) = fault else {
+        return handled(shared, req, route, stage_fault.as_ref());
+    };
+    if fault.stage == Stage::AfterHandling {
+        let real = handled(shared, req, route, stage_fault.as_ref());
+        shared.sleep(fault.delay_ms);
+        return strike(&fault, Some(real));
+    }
+    shared.sleep(fault.delay_ms);
+    if fault.only_delays() {
+        let mut outcome = handled(shared, req, route, stage_fault.as_ref());
+        if let Outcome::Reply(reply) = &mut outcome {
+            reply.headers.extend(fault.headers.iter().cloned());
+        }
+        return outcome;
+    }
+    strike(&fault, None)
+}
+
+fn parse_header_fault(text: &str) -> Result<Fault, String> {
+    serde_json::from_str(text)
+        .map_err(|e| e.to_string())
+        .and_then(Fault::from_value)
+        .map(|mut f| {
+            // The header applies to its own request only: path and count do not matter.
+            f.method = None;
+            f.path = None;
+            f.remaining = 1;
+            f
+        })
+        .map_err(|e| format!("Invalid x-emulator-fault header: {e}"))
+}
+
+/// The request handled for real (with the state lock held only meanwhile).
+fn handled(shared: &Shared, req: &Incoming, route: &Route, stage_fault: Option<&Fault>) -> Outcome {
+    let answer = {
+        let mut state = shared.lock();
+        api(&mut state, req, route, stage_fault)
+    };
+    match answer {
+        Ok(Created::Reply(reply)) => Outcome::Reply(reply),
+        Err(e) => Outcome::Reply(e.into()),
+        Ok(Created::Fault(fault)) => {
+            shared.sleep(fault.delay_ms);
+            strike(&fault, None)
+        }
+    }
+}
+
+fn api(
+    state: &mut State,
+    req: &Incoming,
+    route: &Route,
+    stage_fault: Option<&Fault>,
+) -> Result<Created, ApiError> {
+    if *route == Route::NotFound {
+        return Err(ApiError::not_found());
+    }
+    let caller = state.caller(req.api_key.as_deref())?;
+    let now = now_ms();
+    let reply = match route {
+        Route::Templates => templates::list(state, &caller, &req.query),
+        Route::Users => users::list(state, &caller, &req.query),
+        Route::Create => return create::create(state, &caller, &req.body, now, stage_fault),
+        Route::Availability => machines::availability(state, &req.query)?,
+        Route::Show => machines::show(state, &caller, &req.query, now)?,
+        Route::List => machines::list(state, &caller, &req.query, now)?,
+        Route::Action(action, id) => machines::act(state, &caller, *action, id, &req.body, now)?,
+        Route::Stats | Route::AddFaults | Route::ClearFaults | Route::NotFound => {
+            return Err(ApiError::not_found());
+        }
+    };
+    Ok(Created::Reply(reply))
+}
+
+/// The answer a fault gives; `real` is the real answer when the fault struck after handling.
+fn strike(fault: &Fault, real: Option<Outcome>) -> Outcome {
+    let standard = |status: u16| {
+        let body = fault
+            .body
+            .clone()
+            .unwrap_or_else(|| error_body(status, standard_message(status)));
+        Reply::json(status, body)
+    };
+    let mut reply = match fault.action.unwrap_or(Action::Respond) {
+        Action::Close => return Outcome::Close,
+        Action::Respond => standard(fault.status.unwrap_or(500)),
+        Action::Garbage => Reply {
+            status: fault.status.unwrap_or(200),
+            content_type: Some("text/html"),
+            headers: Vec::new(),
+            body: fault
+                .body
+                .as_deref()
+                .unwrap_or(GARBAGE_PAGE)
+                .as_bytes()
+                .to_vec(),
+        },
+        Action::Truncate => match real {
+            Some(Outcome::Reply(real)) if fault.status.is_none() && fault.body.is_none() => real,
+            _ => standard(fault.status.unwrap_or(500)),
+        },
+    };
+    reply.headers.extend(fault.headers.iter().cloned());
+    if fault.action == Some(Action::Truncate) {
+        if reply.body.is_empty() {
+            // A 204 has no body to cut: announce a small JSON body instead.
+            reply.status = if reply.status == 204 {
+                200
+            } else {
+                reply.status
+            };
+            reply.content_type = Some("application/json");
+            reply.body = b"{}".to_vec();
+        }
+        return Outcome::Truncate(reply);
+    }
+    Outcome::Reply(reply)
+}
+
+fn control(shared: &Shared, req: &Incoming, route: &Route) -> Reply {
+    match route {
+        Route::Stats => Reply::json(200, shared.lock().stats(now_ms()).to_string()),
+        Route::AddFaults => {
+            let parsed = std::str::from_utf8(&req.body)
+                .map_err(|_| "faults are not UTF-8 text".to_owned())
+                .and_then(Fault::parse_list);
+            match parsed {
+                Ok(faults) => {
+                    shared.lock().faults.extend(faults);
+                    Reply::no_content()
+                }
+                Err(e) => ApiError::bad_request(format!("Invalid faults: {e}")).into(),
+            }
+        }
+        _ => {
+            shared.lock().faults.clear();
+            Reply::no_content()
+        }
+    }
+}

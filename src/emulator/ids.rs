@@ -1,0 +1,103 @@
+//! Identifiers in the API's shapes (`ps` + 7 for machines, `u` + 7 for users, `n` + 6 for
+//! networks, UUID v4 event handles) and addresses, from a small seedable generator so that a
+//! scenario with a `seed` produces the same ids in the same order of requests.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// SplitMix64: tiny, fast, and good enough for ids (not for secrets).
+pub struct Ids {
+    state: u64,
+}
+
+impl Ids {
+    /// A generator from `seed`, or from the clock and process id when there is none.
+    pub fn new(seed: Option<u64>) -> Ids {
+        let state = seed.unwrap_or_else(|| {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0);
+            nanos ^ (u64::from(std::process::id()) << 32)
+        });
+        Ids { state }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (n > 0); the tiny modulo bias does not matter here.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// `prefix` followed by `len` lowercase letters and digits.
+    pub fn with_prefix(&mut self, prefix: &str, len: usize) -> String {
+        let mut id = String::with_capacity(prefix.len() + len);
+        id.push_str(prefix);
+        for _ in 0..len {
+            id.push(char::from(ALPHANUMERIC[self.below(36) as usize]));
+        }
+        id
+    }
+
+    /// A random (version 4, RFC 4122 variant) UUID in its usual text form.
+    pub fn uuid_v4(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+
+    /// A private address in 10.64.0.0/16, where the API put its machines.
+    pub fn private_ip(&mut self) -> String {
+        format!("10.64.{}.{}", self.below(256), 1 + self.below(254))
+    }
+
+    /// A public address from 203.0.113.0/24 (TEST-NET-3), which is never routed.
+    pub fn public_ip(&mut self) -> String {
+        format!("203.0.113.{}", 1 + self.below(254))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let mut ids = Ids::new(Some(7));
+        let machine = ids.with_prefix("ps", 7);
+        assert_eq!(machine.len(), 9);
+        assert!(machine.starts_with("ps"));
+        assert!(machine[2..].bytes().all(|b| ALPHANUMERIC.contains(&b)));
+        let uuid = ids.uuid_v4();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"));
+        assert!(ids.private_ip().starts_with("10.64."));
+    }
+
+    #[test]
+    fn a_seed_repeats() {
+        let (mut a, mut b) = (Ids::new(Some(42)), Ids::new(Some(42)));
+        assert_eq!(a.with_prefix("u", 7), b.with_prefix("u", 7));
+        assert_eq!(a.uuid_v4(), b.uuid_v4());
+    }
+}

@@ -1,0 +1,327 @@
+//! A machine and its event log. Every transition is stored with its start and end times when it
+//! is requested, so the state at any moment is computed from the clock when the machine is
+//! read: no timer threads, and reads are consistent with each other.
+
+use serde_json::Value;
+
+/// What the capacity error of a start says (the message of the real API).
+pub const CAPACITY_ERROR: &str =
+    "This machine type can't start due to insufficient capacity. Please try again later.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// `starts`: an automatic start follows (startOnCreate).
+    Create {
+        starts: bool,
+    },
+    /// `automatic`: the start that follows create; the machine reads `provisioning` meanwhile.
+    Start {
+        automatic: bool,
+    },
+    Stop,
+    Restart,
+    Deactivate,
+}
+
+impl EventKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Create { .. } => "create",
+            EventKind::Start { .. } => "start",
+            EventKind::Stop => "stop",
+            EventKind::Restart => "restart",
+            EventKind::Deactivate => "deactivate",
+        }
+    }
+}
+
+/// One machine event: `new` from `created_ms`, `in progress` from `begin_ms`, `done` (or
+/// `error` when `error` is set) from `end_ms`.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    pub handle: String,
+    pub created_ms: i64,
+    pub begin_ms: i64,
+    pub end_ms: i64,
+    pub error: Option<&'static str>,
+}
+
+impl Event {
+    /// The event's `state` at `now`.
+    pub fn state_at(&self, now: i64) -> &'static str {
+        if now >= self.end_ms {
+            if self.error.is_some() {
+                "error"
+            } else {
+                "done"
+            }
+        } else if now >= self.begin_ms {
+            "in progress"
+        } else {
+            "new"
+        }
+    }
+
+    /// `dtModified` at `now`: the time of the last change of state.
+    pub fn modified_at(&self, now: i64) -> i64 {
+        if now >= self.end_ms {
+            self.end_ms
+        } else if now >= self.begin_ms {
+            self.begin_ms
+        } else {
+            self.created_ms
+        }
+    }
+}
+
+/// The state a machine reads as, plus `Gone` once a destroy has finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Provisioning,
+    Starting,
+    Stopping,
+    Restarting,
+    Ready,
+    Off,
+    Gone,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Provisioning => "provisioning",
+            Phase::Starting => "starting",
+            Phase::Stopping => "stopping",
+            Phase::Restarting => "restarting",
+            Phase::Ready => "ready",
+            Phase::Off | Phase::Gone => "off",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub id: String,
+    pub name: String,
+    pub machine_type: String,
+    pub billing_type: String,
+    pub size_gb: u64,
+    /// The template's OS text, shown as `os` once provisioned.
+    pub os: String,
+    pub agent_type: &'static str,
+    pub region: String,
+    pub user_id: String,
+    pub team_id: String,
+    pub network_id: String,
+    pub private_ip: String,
+    /// A static public address (assignPublicIp), or the address a dynamic IP gets while running.
+    pub public_ip: Option<String>,
+    pub dynamic_public_ip: bool,
+    pub script_id: Option<String>,
+    pub shutdown_timeout_in_hours: Value,
+    pub perform_auto_snapshot: bool,
+    pub auto_snapshot_frequency: Value,
+    pub auto_snapshot_save_count: Value,
+    pub created_ms: i64,
+    /// In the order they were requested; their `begin_ms` never decrease.
+    pub events: Vec<Event>,
+}
+
+impl Machine {
+    /// The hardware fields (os, ram, gpu, storage, region, network) appear when the create
+    /// event goes in progress.
+    pub fn provisioned_at(&self, now: i64) -> bool {
+        self.events
+            .first()
+            .is_some_and(|create| now >= create.begin_ms)
+    }
+
+    /// The state at `now`, from the latest event that has begun.
+    pub fn phase_at(&self, now: i64) -> Phase {
+        match self.events.iter().rev().find(|e| e.begin_ms <= now) {
+            None => Phase::Provisioning,
+            Some(e) if now < e.end_ms => match e.kind {
+                EventKind::Create { .. } | EventKind::Start { automatic: true } => {
+                    Phase::Provisioning
+                }
+                EventKind::Start { .. } => Phase::Starting,
+                EventKind::Stop => Phase::Stopping,
+                EventKind::Restart => Phase::Restarting,
+                EventKind::Deactivate => Phase::Off,
+            },
+            Some(e) => settled(e),
+        }
+    }
+
+    /// The state the machine ends in once every requested transition is over.
+    pub fn target(&self) -> Phase {
+        self.events.last().map_or(Phase::Provisioning, settled)
+    }
+
+    /// True once a destroy was requested.
+    pub fn destroying(&self) -> bool {
+        self.events.iter().any(|e| e.kind == EventKind::Deactivate)
+    }
+
+    /// Queues a transition after the ones still running: it reads `new` until they finish.
+    pub fn queue(
+        &mut self,
+        kind: EventKind,
+        handle: String,
+        now: i64,
+        duration_ms: i64,
+        error: Option<&'static str>,
+    ) {
+        let begin = self.events.last().map_or(now, |e| e.end_ms.max(now));
+        self.events.push(Event {
+            kind,
+            handle,
+            created_ms: now,
+            begin_ms: begin,
+            end_ms: begin + duration_ms,
+            error,
+        });
+    }
+
+    /// Destroy: transitions not yet begun are dropped, running ones finish now, and a
+    /// `deactivate` event runs for `duration_ms`, after which the machine is gone.
+    pub fn deactivate(&mut self, handle: String, now: i64, duration_ms: i64) {
+        self.events.retain(|e| e.begin_ms <= now);
+        for e in &mut self.events {
+            if e.end_ms > now {
+                e.end_ms = now;
+                e.error = None;
+            }
+        }
+        self.events.push(Event {
+            kind: EventKind::Deactivate,
+            handle,
+            created_ms: now,
+            begin_ms: now,
+            end_ms: now + duration_ms,
+            error: None,
+        });
+    }
+
+    /// The events visible at `now`, newest first, at most `limit`.
+    pub fn recent_events(&self, now: i64, limit: usize) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .rev()
+            .filter(move |e| e.created_ms <= now)
+            .take(limit)
+    }
+
+    /// True while a dynamic public IP is attached (it is released when the machine stops).
+    pub fn dynamic_ip_attached(&self, now: i64) -> bool {
+        matches!(
+            self.phase_at(now),
+            Phase::Ready | Phase::Restarting | Phase::Stopping
+        )
+    }
+}
+
+/// The state after an event has finished.
+fn settled(event: &Event) -> Phase {
+    match event.kind {
+        EventKind::Create { starts: true } => Phase::Ready,
+        EventKind::Create { starts: false } | EventKind::Stop => Phase::Off,
+        EventKind::Start { .. } | EventKind::Restart if event.error.is_some() => Phase::Off,
+        EventKind::Start { .. } | EventKind::Restart => Phase::Ready,
+        EventKind::Deactivate => Phase::Gone,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn machine() -> Machine {
+        Machine {
+            id: "ps1".into(),
+            name: "m".into(),
+            machine_type: "C1".into(),
+            billing_type: "hourly".into(),
+            size_gb: 50,
+            os: "Ubuntu 18.04 Server".into(),
+            agent_type: "LinuxHeadless",
+            region: "Europe (AMS1)".into(),
+            user_id: "u1".into(),
+            team_id: "te1".into(),
+            network_id: "n1".into(),
+            private_ip: "10.64.0.1".into(),
+            public_ip: None,
+            dynamic_public_ip: false,
+            script_id: None,
+            shutdown_timeout_in_hours: Value::from(168),
+            perform_auto_snapshot: false,
+            auto_snapshot_frequency: Value::Null,
+            auto_snapshot_save_count: Value::Null,
+            created_ms: 0,
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn create_then_automatic_start() {
+        let mut m = machine();
+        m.events.push(Event {
+            kind: EventKind::Create { starts: true },
+            handle: "h1".into(),
+            created_ms: 0,
+            begin_ms: 25,
+            end_ms: 50,
+            error: None,
+        });
+        m.events.push(Event {
+            kind: EventKind::Start { automatic: true },
+            handle: "h2".into(),
+            created_ms: 50,
+            begin_ms: 50,
+            end_ms: 100,
+            error: None,
+        });
+        assert_eq!(m.phase_at(0), Phase::Provisioning);
+        assert!(!m.provisioned_at(10) && m.provisioned_at(25));
+        assert_eq!(m.events[0].state_at(10), "new");
+        assert_eq!(m.events[0].state_at(30), "in progress");
+        assert_eq!(m.phase_at(60), Phase::Provisioning);
+        assert_eq!(m.recent_events(40, 10).count(), 1);
+        assert_eq!(m.recent_events(60, 10).count(), 2);
+        assert_eq!(m.phase_at(100), Phase::Ready);
+        m.queue(EventKind::Stop, "h3".into(), 120, 10, None);
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h4".into(),
+            121,
+            10,
+            Some(CAPACITY_ERROR),
+        );
+        assert_eq!(m.events[3].state_at(125), "new");
+        assert_eq!(m.phase_at(125), Phase::Stopping);
+        assert_eq!(m.phase_at(135), Phase::Starting);
+        assert_eq!(m.phase_at(140), Phase::Off);
+        assert_eq!(m.events[3].state_at(140), "error");
+        m.deactivate("h5".into(), 150, 10);
+        assert_eq!(m.phase_at(155), Phase::Off);
+        assert_eq!(m.phase_at(160), Phase::Gone);
+    }
+
+    #[test]
+    fn destroy_drops_what_has_not_begun() {
+        let mut m = machine();
+        m.queue(EventKind::Create { starts: true }, "h1".into(), 0, 50, None);
+        m.queue(
+            EventKind::Start { automatic: true },
+            "h2".into(),
+            0,
+            50,
+            None,
+        );
+        m.deactivate("h3".into(), 10, 20);
+        let names: Vec<_> = m.events.iter().map(|e| e.kind.name()).collect();
+        assert_eq!(names, ["create", "deactivate"]);
+        assert_eq!(m.events[0].state_at(10), "done");
+    }
+}

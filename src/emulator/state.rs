@@ -1,0 +1,159 @@
+//! Everything the emulator remembers, behind one mutex held for the short time a request
+//! needs it: users and their keys, templates, machines, networks, pending faults, counters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::faults::FaultQueue;
+use super::ids::Ids;
+use super::machine::{Machine, Phase};
+use super::records::{AvailabilityRule, Template, User};
+use super::scenario::{Delays, Scenario};
+
+/// Who is calling, from the API key.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub team_id: String,
+    pub is_admin: bool,
+}
+
+pub struct State {
+    pub users: Vec<User>,
+    /// API key -> index in `users` (users are only ever appended).
+    keys: HashMap<String, usize>,
+    pub templates: Vec<Template>,
+    /// In creation order, which is the order of list.
+    pub machines: Vec<Machine>,
+    /// Team id -> the private network its machines join by default.
+    networks: HashMap<String, String>,
+    pub ids: Ids,
+    pub delays: Delays,
+    availability: Vec<AvailabilityRule>,
+    pub create_status: u16,
+    pub faults: FaultQueue,
+    requests: BTreeMap<String, u64>,
+    machines_created: u64,
+}
+
+impl State {
+    pub fn new(scenario: Scenario) -> State {
+        let keys = scenario
+            .users
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.api_key.clone().map(|k| (k, i)))
+            .collect();
+        let mut faults = FaultQueue::default();
+        faults.extend(scenario.faults);
+        State {
+            users: scenario.users,
+            keys,
+            templates: scenario.templates,
+            machines: Vec::new(),
+            networks: HashMap::new(),
+            ids: Ids::new(scenario.seed),
+            delays: scenario.delays,
+            availability: scenario.availability,
+            create_status: scenario.create_status,
+            faults,
+            requests: BTreeMap::new(),
+            machines_created: 0,
+        }
+    }
+
+    /// The caller of a key; a missing or unknown key is refused like the API refused it.
+    pub fn caller(&self, api_key: Option<&str>) -> Result<Caller, ApiError> {
+        let user = api_key
+            .and_then(|k| self.keys.get(k))
+            .map(|&i| &self.users[i])
+            .ok_or_else(|| ApiError::new(401, "Invalid API token"))?;
+        Ok(Caller {
+            user_id: user.id.clone(),
+            team_id: user.team_id.clone(),
+            is_admin: user.is_admin,
+        })
+    }
+
+    pub fn count_request(&mut self, method: &str, path: &str) {
+        *self.requests.entry(format!("{method} {path}")).or_default() += 1;
+    }
+
+    /// Forgets machines whose destroy has finished.
+    pub fn purge(&mut self, now: i64) {
+        self.machines.retain(|m| m.phase_at(now) != Phase::Gone);
+    }
+
+    /// Availability of a machine type in a region: the first matching scenario rule, else true.
+    pub fn available(&self, region: &str, machine_type: &str) -> bool {
+        self.availability
+            .iter()
+            .find(|r| {
+                (r.region == "*" || r.region == region)
+                    && (r.machine_type == "*" || r.machine_type == machine_type)
+            })
+            .is_none_or(|r| r.available)
+    }
+
+    /// The team's default network, made on first use.
+    pub fn network_of(&mut self, team_id: &str) -> String {
+        if let Some(id) = self.networks.get(team_id) {
+            return id.clone();
+        }
+        let id = self.ids.with_prefix("n", 6);
+        self.networks.insert(team_id.to_owned(), id.clone());
+        id
+    }
+
+    /// A fresh id with `prefix` and `len` random characters that no machine or user has.
+    pub fn fresh_id(&mut self, prefix: &str, len: usize) -> String {
+        loop {
+            let id = self.ids.with_prefix(prefix, len);
+            let taken =
+                self.machines.iter().any(|m| m.id == id) || self.users.iter().any(|u| u.id == id);
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    pub fn add_machine(&mut self, machine: Machine) {
+        self.machines_created += 1;
+        self.machines.push(machine);
+    }
+
+    /// Whether a template is visible to a team: public ones, and the team's own.
+    pub fn template_visible(template: &Template, team_id: &str) -> bool {
+        template.team_id.as_deref().is_none_or(|t| t == team_id)
+    }
+
+    /// Whether a machine is visible to a caller: the team's machines for an admin, one's own
+    /// machines for a member.
+    pub fn machine_visible(machine: &Machine, caller: &Caller) -> bool {
+        if caller.is_admin {
+            machine.team_id == caller.team_id
+        } else {
+            machine.user_id == caller.user_id
+        }
+    }
+
+    /// The body of `GET /__emulator/stats`.
+    pub fn stats(&mut self, now: i64) -> Value {
+        self.purge(now);
+        let events: usize = self
+            .machines
+            .iter()
+            .map(|m| m.recent_events(now, usize::MAX).count())
+            .sum();
+        json!({
+            "requests": self.requests,
+            "machines": self.machines.len(),
+            "machinesCreated": self.machines_created,
+            "users": self.users.len(),
+            "events": events,
+            "faultsPending": self.faults.pending(),
+        })
+    }
+}
