@@ -184,12 +184,14 @@ impl Machine {
         });
     }
 
-    /// Destroy: transitions not yet begun are dropped, running ones finish now, and a
-    /// `deactivate` event runs for `duration_ms`, after which the machine is gone.
+    /// Destroy: transitions not yet requested (the automatic start) are dropped, pending and
+    /// running ones finish now, and a `deactivate` event runs for `duration_ms`, after which
+    /// the machine is gone.
     pub fn deactivate(&mut self, handle: String, now: i64, duration_ms: i64) {
-        self.events.retain(|e| e.begin_ms <= now);
+        self.events.retain(|e| e.created_ms <= now);
         for e in &mut self.events {
             if e.end_ms > now {
+                e.begin_ms = e.begin_ms.min(now);
                 e.end_ms = now;
                 e.error = None;
             }
@@ -312,16 +314,19 @@ mod tests {
     fn destroy_drops_what_has_not_begun() {
         let mut m = machine();
         m.queue(EventKind::Create { starts: true }, "h1".into(), 0, 50, None);
-        m.queue(
-            EventKind::Start { automatic: true },
-            "h2".into(),
-            0,
-            50,
-            None,
-        );
+        m.events.push(Event {
+            kind: EventKind::Start { automatic: true },
+            handle: "h2".into(),
+            created_ms: 50,
+            begin_ms: 50,
+            end_ms: 100,
+            error: None,
+        });
         m.deactivate("h3".into(), 10, 20);
         let names: Vec<_> = m.events.iter().map(|e| e.kind.name()).collect();
         assert_eq!(names, ["create", "deactivate"]);
         assert_eq!(m.events[0].state_at(10), "done");
+        assert_eq!(m.phase_at(10), Phase::Off);
+        assert_eq!(m.phase_at(30), Phase::Gone);
     }
 }
