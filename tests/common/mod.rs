@@ -10,8 +10,13 @@ pub fn emulator() -> Emulator {
     Emulator::start("127.0.0.1:0", Scenario::default()).expect("emulator starts")
 }
 
-/// An emulator with a scenario given as JSON.
-pub fn emulator_with(scenario: Value) -> Emulator {
+/// An emulator with the default scenario's users and templates and the given top-level keys.
+pub fn emulator_with(overrides: Value) -> Emulator {
+    let default = include_str!("../../src/emulator/default_scenario.json");
+    let mut scenario: Value = serde_json::from_str(default).unwrap();
+    for (key, value) in overrides.as_object().expect("an object") {
+        scenario[key] = value.clone();
+    }
     let scenario = Scenario::from_json(&scenario.to_string()).expect("scenario is valid");
     Emulator::start("127.0.0.1:0", scenario).expect("emulator starts")
 }
