@@ -12,7 +12,7 @@ EMULATOR  := $(EMU_DIR)/release/paperspace-emulator
 VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 SUBMAKE   := LIB_DIR=$(LIB_DIR) EMULATOR=$(EMULATOR) INCLUDE_DIR=$(ROOT)/include
 
-.PHONY: all lib emulator test test-rust check-header lint test-c test-python test-go demo install bench fuzz stress clean
+.PHONY: all lib emulator test test-rust check-header lint test-c test-python test-go test-hardening demo install bench fuzz stress clean
 
 all: lib emulator
 
@@ -22,7 +22,7 @@ lib:
 emulator:
 	CARGO_TARGET_DIR=$(EMU_DIR) $(CARGO) build --release --features emulator --bin paperspace-emulator
 
-test: lint test-rust check-header test-c test-python test-go
+test: lint test-rust check-header test-c test-python test-go test-hardening
 
 test-rust:
 	$(CARGO) test --features emulator
@@ -59,6 +59,20 @@ install: lib
 	install -m 755 $(LIB_DIR)/libpaperspace.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(LIB_DIR)/libpaperspace.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' paperspace.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/paperspace.pc
+
+# Hardening (docs/RELIABILITY.md): a short smoke in `make test`, longer runs on demand.
+test-hardening: lib emulator
+	$(SUBMAKE) bash tests/hardening/run.sh smoke
+
+fuzz: lib emulator
+	$(SUBMAKE) bash tests/hardening/run.sh fuzz
+
+stress: lib emulator
+	$(SUBMAKE) bash tests/hardening/run.sh stress
+
+# Benchmarks (docs/PERFORMANCE.md): prints ratios measured in one run; never fails on a number.
+bench: lib emulator
+	$(SUBMAKE) bash benches/run.sh
 
 clean:
 	$(CARGO) clean
