@@ -103,7 +103,7 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         let api_key = match config.api_key {
             Some(key) => key,
-            None => Secret(std::env::var(API_KEY_ENV).unwrap_or_default()),
+            None => Secret(env_value(API_KEY_ENV).unwrap_or_default()),
         };
         if api_key.expose().trim().is_empty() {
             return Err(Error::config(format!(
@@ -115,7 +115,7 @@ impl Client {
         }
         let base_url = match config.base_url {
             Some(url) => url,
-            None => std::env::var(BASE_URL_ENV).unwrap_or_else(|_| DEFAULT_BASE_URL.into()),
+            None => env_value(BASE_URL_ENV).unwrap_or_else(|| DEFAULT_BASE_URL.into()),
         };
         let base_url = check_base_url(&base_url)?;
         let timeout = millis("timeoutMs", config.timeout_ms, DEFAULT_TIMEOUT_MS)?;
@@ -270,6 +270,11 @@ impl Client {
         };
         Ok((status, body, retry_after))
     }
+}
+
+/// An environment variable's value; unset, empty and non-UTF-8 values all read as unset.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// `base_url` without a trailing slash, if it is a usable base: http(s), a host, no query;

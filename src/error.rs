@@ -1,6 +1,7 @@
 //! The one error type of the library and the stable status codes the C ABI returns.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// Stable status codes. Append-only: a number, once published, keeps its meaning forever.
 #[repr(i32)]
@@ -188,16 +189,38 @@ impl Error {
     /// The flat error object of the C ABI (`code`, `kind`, `message`, `operation`,
     /// `httpStatus`, `details`, `version`).
     pub fn to_json(&self, operation: &str) -> Value {
-        json!({
-            "code": self.status.code(),
-            "kind": self.status.name(),
-            "message": self.message,
-            "operation": operation,
-            "httpStatus": self.http_status,
-            "details": self.details,
-            "version": crate::VERSION,
-        })
+        serde_json::to_value(self.wire(operation)).unwrap_or(Value::Null)
     }
+
+    /// [`Error::to_json`] as text, keys in the documented order.
+    pub fn to_json_string(&self, operation: &str) -> String {
+        serde_json::to_string(&self.wire(operation)).unwrap_or_default()
+    }
+
+    fn wire<'a>(&'a self, operation: &'a str) -> WireError<'a> {
+        WireError {
+            code: self.status.code(),
+            kind: self.status.name(),
+            message: &self.message,
+            operation,
+            http_status: self.http_status,
+            details: &self.details,
+            version: crate::VERSION,
+        }
+    }
+}
+
+/// The error JSON, field by field, in the documented order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WireError<'a> {
+    code: i32,
+    kind: &'static str,
+    message: &'a str,
+    operation: &'a str,
+    http_status: Option<u16>,
+    details: &'a Value,
+    version: &'static str,
 }
 
 /// The library's result type.
@@ -206,6 +229,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn codes_and_names_are_stable() {
@@ -229,6 +253,18 @@ mod tests {
         );
         assert_eq!(Status::from_code(6), Some(Status::Api));
         assert_eq!(Status::from_code(10), None);
+    }
+
+    #[test]
+    fn error_json_keys_come_in_the_documented_order() {
+        let text = Error::timeout("slow").to_json_string("machines_wait");
+        assert_eq!(
+            text,
+            format!(
+                r#"{{"code":5,"kind":"timeout","message":"slow","operation":"machines_wait","httpStatus":null,"details":null,"version":"{}"}}"#,
+                crate::VERSION
+            )
+        );
     }
 
     #[test]

@@ -346,3 +346,34 @@ fn the_api_key_never_appears_in_errors() {
         assert!(!text.contains(secret), "{text}");
     }
 }
+
+#[test]
+fn a_wait_polls_once_more_at_its_deadline() {
+    let emu = emulator_with(json!({"delays": {"provisionMs": 60000}}));
+    let client = admin(&emu);
+    let created = client.call_json(Operation::MachinesCreate, &ubuntu_c4("slow").to_string());
+    let slow: Value = serde_json::from_str(&created.unwrap()).unwrap();
+    let params = WaitParams {
+        interval_ms: Some(5_000),
+        timeout_ms: Some(300),
+        ..WaitParams::new(slow["id"].as_str().unwrap(), "ready")
+    };
+    let started = Instant::now();
+    let err = client.wait_for_machine(&params, None).unwrap_err();
+    assert_eq!(err.status(), Status::Timeout);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        requests(&emu, SHOW),
+        2,
+        "one poll at the start, one at the deadline"
+    );
+}

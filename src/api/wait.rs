@@ -98,8 +98,8 @@ impl Client {
                            "event": {"name": name, "state": "error", "errorMsg": why}}),
                 ));
             }
-            let now = Instant::now();
-            if now + interval > deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 return Err(Error::timeout(format!(
                     "machine {} did not reach state '{target}' within {} ms (last state: '{state}')",
                     progress.id,
@@ -107,7 +107,8 @@ impl Client {
                 ))
                 .with_details(json!({"machineId": progress.id, "state": state, "target": target})));
             }
-            sleep_unless_cancelled(interval, cancel)?;
+            // The last sleep ends at the deadline, so a wait always polls once more right then.
+            sleep_unless_cancelled(interval.min(left), cancel)?;
         }
     }
 }

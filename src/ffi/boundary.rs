@@ -94,7 +94,7 @@ pub(super) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
 fn outcome(result: Result<String>, operation: &str) -> (Status, String) {
     match result {
         Ok(json) => (Status::Ok, json),
-        Err(error) => (error.status(), error.to_json(operation).to_string()),
+        Err(error) => (error.status(), error.to_json_string(operation)),
     }
 }
 
@@ -121,7 +121,7 @@ unsafe fn text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
 pub(super) fn into_c_string(json: String) -> *mut c_char {
     let c = CString::new(json).unwrap_or_else(|_| {
         let error = Error::internal("result contained a NUL byte");
-        CString::new(error.to_json("").to_string()).unwrap_or_default()
+        CString::new(error.to_json_string("")).unwrap_or_default()
     });
     c.into_raw()
 }
