@@ -1,0 +1,39 @@
+// Package paperspace is a client for the Paperspace Core API, over the C ABI of the Rust library
+// libpaperspace (cgo).
+//
+// By default the static library is linked, so a program is one self-contained binary; the build
+// tag paperspace_shared links an installed libpaperspace.so through pkg-config instead. See
+// README.md for how to build and link.
+//
+// # Usage
+//
+//	client, err := paperspace.NewClient(paperspace.Config{APIKey: key})
+//	if err != nil { ... }
+//	defer client.Close()
+//	machine, err := client.CreateMachine(ctx, paperspace.CreateMachineParams{
+//		Region: paperspace.RegionEuropeAMS1, MachineType: paperspace.MachineTypeC4, Size: 50,
+//		BillingType: paperspace.BillingHourly, MachineName: "build-1", TemplateID: "t04azgph",
+//	})
+//	machine, err = client.WaitForMachine(ctx, paperspace.WaitParams{
+//		MachineID: machine.ID, State: paperspace.StateReady, Interval: time.Second})
+//
+// # Errors
+//
+// Every error is an *Error (errors.As) with the library's status Code, Kind, Message,
+// HTTPStatus, Details and Operation. errors.Is matches its kind (ErrValidation, ErrTimeout,
+// ErrAPI, ...) and, for API errors, its HTTP status (ErrNotFound, ErrUnauthorized,
+// ErrRateLimited, ErrServer). A cancelled wait also matches the context's error, and a call after
+// Close matches ErrClosed.
+//
+// # Concurrency
+//
+// A Client may be shared by any number of goroutines; calls run in parallel, each on its own OS
+// thread while the library performs the HTTP request. Close waits for the calls in flight (it
+// cancels the waits in flight first), so it never frees the client under a call.
+//
+// # Contexts
+//
+// Every method checks its context before it starts. WaitForMachine is interrupted when the
+// context ends: within about 50 ms between polls, or once the poll in flight returns. Other calls
+// are single HTTP requests bounded by Config.Timeout.
+package paperspace

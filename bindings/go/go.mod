@@ -1,0 +1,3 @@
+module paperspace/bindings/go
+
+go 1.24

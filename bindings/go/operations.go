@@ -1,0 +1,103 @@
+package paperspace
+
+import "context"
+
+// Every operation checks ctx before it starts (an ended context gives an error matching
+// ErrCancelled and ctx.Err()). The HTTP call of an operation is not interrupted by ctx: it is
+// bounded by Config.Timeout. WaitForMachine, which can run for minutes, is interrupted by ctx.
+
+// ListTemplates lists the templates that match filter (GET /templates/getTemplates).
+func (c *Client) ListTemplates(ctx context.Context, filter TemplateFilter) ([]Template, error) {
+	var templates []Template
+	if err := c.call(ctx, opTemplatesList, &filter, &templates); err != nil {
+		return nil, err
+	}
+	return templates, nil
+}
+
+// CreateMachine creates a machine (POST /machines/createSingleMachinePublic) and returns it,
+// typically in state "provisioning": WaitForMachine waits until it is ready. Invalid parameters
+// give ErrValidation, with every failing field in Error.Fields, before any request. The request
+// is never sent twice.
+func (c *Client) CreateMachine(ctx context.Context, params CreateMachineParams) (*Machine, error) {
+	var machine Machine
+	if err := c.call(ctx, opMachinesCreate, &params, &machine); err != nil {
+		return nil, err
+	}
+	return &machine, nil
+}
+
+// MachineAvailability says whether a dedicated-GPU machine type can currently be requested in a
+// region (GET /machines/getAvailability).
+func (c *Client) MachineAvailability(ctx context.Context, params AvailabilityParams) (Availability, error) {
+	var availability Availability
+	err := c.call(ctx, opMachinesAvailability, &params, &availability)
+	return availability, err
+}
+
+// GetMachine returns one machine with its last 10 events (GET /machines/getMachinePublic). An
+// unknown id gives an error matching ErrNotFound.
+func (c *Client) GetMachine(ctx context.Context, machineID string) (*Machine, error) {
+	var machine Machine
+	if err := c.call(ctx, opMachinesShow, &machineRef{MachineID: machineID}, &machine); err != nil {
+		return nil, err
+	}
+	return &machine, nil
+}
+
+// ListMachines lists the machines that match filter (GET /machines/getMachines).
+func (c *Client) ListMachines(ctx context.Context, filter MachineFilter) ([]Machine, error) {
+	var machines []Machine
+	if err := c.call(ctx, opMachinesList, &filter, &machines); err != nil {
+		return nil, err
+	}
+	return machines, nil
+}
+
+// WaitForMachine polls GetMachine until the machine reaches params.State and returns it as the
+// last poll saw it. It fails with ErrMachineError as soon as the machine's newest event is in
+// state "error", with ErrTimeout after params.Timeout, and with an error matching both
+// ErrCancelled and ctx.Err() when ctx ends: within about 50 ms between polls, or once the poll in
+// flight returns (a poll is one HTTP request, bounded by Config.Timeout).
+func (c *Client) WaitForMachine(ctx context.Context, params WaitParams) (*Machine, error) {
+	wire := waitJSON{
+		MachineID:  params.MachineID,
+		State:      params.State,
+		IntervalMs: millis(params.Interval),
+		TimeoutMs:  millis(params.Timeout),
+	}
+	var machine Machine
+	if err := c.call(ctx, opMachinesWait, &wire, &machine); err != nil {
+		return nil, err
+	}
+	return &machine, nil
+}
+
+// StartMachine starts a machine (POST /machines/:id/start).
+func (c *Client) StartMachine(ctx context.Context, machineID string) error {
+	return c.call(ctx, opMachinesStart, &machineRef{MachineID: machineID}, nil)
+}
+
+// StopMachine stops a machine (POST /machines/:id/stop).
+func (c *Client) StopMachine(ctx context.Context, machineID string) error {
+	return c.call(ctx, opMachinesStop, &machineRef{MachineID: machineID}, nil)
+}
+
+// RestartMachine restarts a machine (POST /machines/:id/restart).
+func (c *Client) RestartMachine(ctx context.Context, machineID string) error {
+	return c.call(ctx, opMachinesRestart, &machineRef{MachineID: machineID}, nil)
+}
+
+// DestroyMachine destroys a machine (POST /machines/:id/destroyMachine). Irreversible.
+func (c *Client) DestroyMachine(ctx context.Context, params DestroyMachineParams) error {
+	return c.call(ctx, opMachinesDestroy, &params, nil)
+}
+
+// ListUsers lists the users of the caller's team that match filter (GET /users/getUsers).
+func (c *Client) ListUsers(ctx context.Context, filter UserFilter) ([]User, error) {
+	var users []User
+	if err := c.call(ctx, opUsersList, &filter, &users); err != nil {
+		return nil, err
+	}
+	return users, nil
+}
