@@ -26,6 +26,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_RETRIES: u32 = 10;
+/// The shortest time limit an attempt gets, so a nearly spent wait still makes its last poll.
+const MIN_LIMIT: Duration = Duration::from_millis(50);
 /// A server asking to wait longer than this is not retried: the error goes back to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
@@ -69,6 +71,7 @@ impl Config {
 /// (`&Client` is all every operation needs), one pool of keep-alive connections.
 pub struct Client {
     agent: ureq::Agent,
+    timeout: Duration,
     base_url: String,
     api_key: Secret,
     max_retries: u32,
@@ -149,6 +152,7 @@ impl Client {
             .new_agent();
         Ok(Client {
             agent,
+            timeout,
             base_url,
             api_key,
             max_retries,
@@ -162,6 +166,16 @@ impl Client {
 
     /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
     pub(crate) fn get(&self, path: &str, query: &[(String, String)]) -> Result<String> {
+        self.get_within(path, query, None)
+    }
+
+    /// [`Client::get`] with each attempt also bounded by `limit` (a wait's remaining time).
+    pub(crate) fn get_within(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        limit: Option<Duration>,
+    ) -> Result<String> {
         let mut url = format!("{}{path}", self.base_url);
         for (i, (key, value)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -169,7 +183,7 @@ impl Client {
             url.push('=');
             percent_encode_into(&mut url, value);
         }
-        self.send(&url, None, Idempotency::Safe)
+        self.send(&url, None, Idempotency::Safe, limit)
     }
 
     /// `POST path` with an optional JSON body. Returns the 2xx body text ("" for a 204).
@@ -180,14 +194,20 @@ impl Client {
         idempotency: Idempotency,
     ) -> Result<String> {
         let url = format!("{}{path}", self.base_url);
-        self.send(&url, Some(body.unwrap_or_default()), idempotency)
+        self.send(&url, Some(body.unwrap_or_default()), idempotency, None)
     }
 
     /// One logical request: attempts, retries with backoff, error mapping.
-    fn send(&self, url: &str, post_body: Option<&str>, idempotency: Idempotency) -> Result<String> {
+    fn send(
+        &self,
+        url: &str,
+        post_body: Option<&str>,
+        idempotency: Idempotency,
+        limit: Option<Duration>,
+    ) -> Result<String> {
         let mut attempt = 0;
         loop {
-            let (error, retry_after) = match self.attempt(url, post_body) {
+            let (error, retry_after) = match self.attempt(url, post_body, limit) {
                 Ok((status, body, _)) if (200..300).contains(&status) => return Ok(body),
                 Ok((status, body, retry_after)) => {
                     let retryable =
@@ -221,15 +241,21 @@ impl Client {
         &self,
         url: &str,
         post_body: Option<&str>,
+        limit: Option<Duration>,
     ) -> Result<(u16, String, Option<Duration>), Failure> {
         let key = self.api_key.expose();
         let sent = match post_body {
-            None => self
-                .agent
-                .get(url)
-                .header("x-api-key", key)
-                .header("accept", "application/json")
-                .call(),
+            None => {
+                let request = self.agent.get(url).header("x-api-key", key);
+                let request = match limit {
+                    Some(limit) if limit < self.timeout => request
+                        .config()
+                        .timeout_global(Some(limit.max(MIN_LIMIT)))
+                        .build(),
+                    _ => request,
+                };
+                request.header("accept", "application/json").call()
+            }
             Some("") => self
                 .agent
                 .post(url)
@@ -336,7 +362,10 @@ fn transport_failure(error: ureq::Error) -> Failure {
         _ => false,
     };
     let error = match error {
-        E::Timeout(which) => Error::timeout(format!("request timed out ({which})")),
+        E::Timeout(T::Resolve | T::Connect) => {
+            Error::timeout("connecting timed out (connectTimeoutMs)")
+        }
+        E::Timeout(_) => Error::timeout("no complete answer in time (timeoutMs)"),
         E::HostNotFound => Error::transport("host not found"),
         E::ConnectionFailed => Error::transport("connection failed"),
         E::BodyExceedsLimit(limit) => Error::decode(format!("response body exceeds {limit} bytes")),

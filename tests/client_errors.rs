@@ -267,7 +267,7 @@ fn waits_time_out_and_cancel() {
     let client = admin(&emu);
     let created = client.call_json(Operation::MachinesCreate, &ubuntu_c4("slow").to_string());
     let slow: Value = serde_json::from_str(&created.unwrap()).unwrap();
-    let wait = |timeout: u64| WaitParams {
+    let wait = |timeout: i64| WaitParams {
         interval_ms: Some(20),
         timeout_ms: Some(timeout),
         ..WaitParams::new(slow["id"].as_str().unwrap(), "ready")
@@ -375,5 +375,37 @@ fn a_wait_polls_once_more_at_its_deadline() {
         requests(&emu, SHOW),
         2,
         "one poll at the start, one at the deadline"
+    );
+}
+
+#[test]
+fn a_stalled_poll_cannot_outlast_the_wait() {
+    let emu = emulator_with(json!({"delays": {"provisionMs": 60000}}));
+    let client = admin(&emu);
+    let created = client.call_json(Operation::MachinesCreate, &ubuntu_c4("stalled").to_string());
+    let slow: Value = serde_json::from_str(&created.unwrap()).unwrap();
+    emu.add_faults(r#"{"path": "/machines/getMachinePublic", "delayMs": 3000}"#)
+        .unwrap();
+    let params =
+        json!({"machineId": slow["id"], "state": "ready", "intervalMs": 50, "timeoutMs": 300});
+    let started = Instant::now();
+    let err = client
+        .call_json(Operation::MachinesWait, &params.to_string())
+        .unwrap_err();
+    assert_eq!(err.status(), Status::Timeout, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let negative = json!({"machineId": slow["id"], "state": "ready", "intervalMs": -1});
+    let err = client
+        .call_json(Operation::MachinesWait, &negative.to_string())
+        .unwrap_err();
+    assert_eq!(err.status(), Status::Validation);
+    assert_eq!(
+        err.details()["intervalMs"],
+        "must be between 1 and 86400000 (24 hours)"
     );
 }

@@ -1,6 +1,8 @@
 //! Machine operations: create, availability, show, list, start, stop, restart, destroy.
 //! (`wait` is in wait.rs.)
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::{EMPTY_RESULT, checked, decode};
@@ -110,8 +112,17 @@ impl Client {
     }
 
     pub(crate) fn show_body(&self, params: &MachineRef) -> Result<String> {
+        self.show_body_within(params, None)
+    }
+
+    /// Show with each attempt bounded by `limit` too (the polls of a wait).
+    pub(crate) fn show_body_within(
+        &self,
+        params: &MachineRef,
+        limit: Option<Duration>,
+    ) -> Result<String> {
         params.validate()?;
-        self.get("/machines/getMachinePublic", &query_pairs(params)?)
+        self.get_within("/machines/getMachinePublic", &query_pairs(params)?, limit)
     }
 
     /// The caller's machines, filtered and paged (`limit`, `skip`).

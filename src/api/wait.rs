@@ -64,20 +64,16 @@ impl Client {
     pub(crate) fn wait_json(&self, params: &WaitParams, cancel: Option<&Cancel>) -> Result<String> {
         params.validate()?;
         let target = params.target();
-        let interval = Duration::from_millis(
-            params
-                .interval_ms
-                .unwrap_or(WaitParams::DEFAULT_INTERVAL_MS),
-        );
-        let limit =
-            Duration::from_millis(params.timeout_ms.unwrap_or(WaitParams::DEFAULT_TIMEOUT_MS));
+        let interval = millis(params.interval_ms, WaitParams::DEFAULT_INTERVAL_MS);
+        let limit = millis(params.timeout_ms, WaitParams::DEFAULT_TIMEOUT_MS);
         let deadline = Instant::now() + limit;
         let show = MachineRef {
             machine_id: params.machine_id.clone(),
         };
         loop {
             check_cancel(cancel)?;
-            let body = self.show_body(&show)?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            let body = self.show_body_within(&show, Some(left))?;
             let progress: Progress = decode(&body)?;
             let state = progress.state.as_deref().unwrap_or_default();
             if state == target {
@@ -111,6 +107,15 @@ impl Client {
             sleep_unless_cancelled(interval.min(left), cancel)?;
         }
     }
+}
+
+/// A validated (so positive) millisecond count, or the default.
+fn millis(value: Option<i64>, default: u64) -> Duration {
+    Duration::from_millis(
+        value
+            .and_then(|ms| u64::try_from(ms).ok())
+            .unwrap_or(default),
+    )
 }
 
 fn check_cancel(cancel: Option<&Cancel>) -> Result<()> {

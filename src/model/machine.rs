@@ -436,10 +436,10 @@ pub struct WaitParams {
     pub state: Option<String>,
     /// Time between polls; default [`WaitParams::DEFAULT_INTERVAL_MS`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval_ms: Option<u64>,
+    pub interval_ms: Option<i64>,
     /// Bound on the whole wait; default [`WaitParams::DEFAULT_TIMEOUT_MS`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout_ms: Option<u64>,
+    pub timeout_ms: Option<i64>,
 }
 
 impl WaitParams {
@@ -447,7 +447,7 @@ impl WaitParams {
     pub const DEFAULT_INTERVAL_MS: u64 = 5_000;
     /// Ten minutes, like terraform's create timeout.
     pub const DEFAULT_TIMEOUT_MS: u64 = 600_000;
-    const MAX_MS: u64 = 86_400_000;
+    const MAX_MS: i64 = 86_400_000;
 
     pub fn new(machine_id: &str, state: &str) -> WaitParams {
         WaitParams {
