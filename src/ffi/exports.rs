@@ -170,8 +170,10 @@ pub unsafe extern "C" fn ps_machines_wait(
     }
 }
 
-/// `ps_machines_wait` that returns `PS_STATUS_CANCELLED` within about 50 ms once `cancel` is
-/// triggered. `cancel` may be NULL (then it is `ps_machines_wait`).
+/// `ps_machines_wait` that returns `PS_STATUS_CANCELLED` once `cancel` is triggered: within
+/// about 50 ms while it sleeps between polls; a poll in flight finishes first (each poll is
+/// bounded by the wait's remaining time and by `timeoutMs`). `cancel` may be NULL (then it is
+/// `ps_machines_wait`).
 ///
 /// # Safety
 /// See the conventions at the top of this header.
