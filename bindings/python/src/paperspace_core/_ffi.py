@@ -1,0 +1,148 @@
+"""Loading ``libpaperspace`` and declaring its C ABI (``include/paperspace.h``) once.
+
+Search order:
+
+1. the environment variable ``PAPERSPACE_LIB`` (full path of the shared library);
+2. the library shipped inside the package (``paperspace_core/_native/``), put there by
+   ``pip install``;
+3. a development checkout: ``<repo>/target/release``, then ``<repo>/target/debug``.
+
+``ctypes.CDLL`` (not ``PyDLL``) releases the GIL during every call, so a blocking HTTP call
+never freezes the other Python threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from ctypes import POINTER, Structure, c_char_p, c_int32, c_void_p
+
+from ._version import __version__
+
+ENV_VAR = "PAPERSPACE_LIB"
+
+if sys.platform == "win32":  # pragma: no cover - the project builds on Linux
+    LIB_NAME = "paperspace.dll"
+elif sys.platform == "darwin":  # pragma: no cover
+    LIB_NAME = "libpaperspace.dylib"
+else:
+    LIB_NAME = "libpaperspace.so"
+
+
+class ps_client(Structure):
+    """Opaque ``ps_client``: only ever handled through a pointer."""
+
+
+class ps_cancel(Structure):
+    """Opaque ``ps_cancel``: only ever handled through a pointer."""
+
+
+ClientPtr = POINTER(ps_client)
+CancelPtr = POINTER(ps_cancel)
+# Owned strings come back as plain addresses (c_void_p), never c_char_p: ctypes would turn a
+# c_char_p into bytes and lose the pointer that ps_string_free needs.
+OutString = POINTER(c_void_p)
+
+
+def _candidates() -> list[tuple[str, str]]:
+    # os.path rather than pathlib: pathlib costs more import time than the rest of the package.
+    here = os.path.dirname(os.path.realpath(__file__))
+    found = [(os.path.join(here, "_native", LIB_NAME), "the library shipped in the package")]
+    # src/paperspace_core -> src -> python -> bindings -> repository root
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(here))))
+    if os.path.isfile(os.path.join(repo, "Cargo.toml")):
+        for profile in ("release", "debug"):
+            found.append((os.path.join(repo, "target", profile, LIB_NAME), f"the checkout's target/{profile}"))
+    return found
+
+
+def _open(path: str) -> ctypes.CDLL:
+    if sys.platform == "win32":  # pragma: no cover
+        os.add_dll_directory(os.path.dirname(path))  # type: ignore[attr-defined,unused-ignore]
+    return ctypes.CDLL(path)
+
+
+def _load() -> tuple[ctypes.CDLL, str]:
+    explicit = os.environ.get(ENV_VAR)
+    if explicit:
+        try:
+            return _open(explicit), explicit
+        except OSError as exc:
+            raise ImportError(
+                f"paperspace_core: cannot load the native library named by {ENV_VAR}={explicit!r}: {exc}"
+            ) from exc
+    tried = []
+    for path, what in _candidates():
+        if os.path.isfile(path):
+            try:
+                return _open(path), path
+            except OSError as exc:
+                tried.append(f"{path} ({what}): {exc}")
+        else:
+            tried.append(f"{path} ({what}): not found")
+    raise ImportError(
+        f"paperspace_core: cannot find the native library {LIB_NAME}. Install the package with "
+        f"`pip install ./bindings/python` (it builds and ships the library), build it with "
+        f"`make lib` in the repository, or set {ENV_VAR} to its full path. Tried: " + "; ".join(tried)
+    )
+
+
+lib, lib_path = _load()
+
+
+def _declare(name: str, restype: object, *argtypes: object) -> None:
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+
+
+_declare("ps_version", c_char_p)  # static string: c_char_p is right here (never freed)
+_declare("ps_status_name", c_char_p, c_int32)  # static too
+_declare("ps_string_free", None, c_void_p)
+_declare("ps_client_new", c_int32, c_char_p, POINTER(ClientPtr), OutString)
+_declare("ps_client_free", None, ClientPtr)
+_declare("ps_cancel_new", CancelPtr)
+_declare("ps_cancel_trigger", None, CancelPtr)
+_declare("ps_cancel_free", None, CancelPtr)
+_declare("ps_machines_wait_cancellable", c_int32, ClientPtr, c_char_p, CancelPtr, OutString)
+
+OPERATIONS = (
+    "templates_list",
+    "machines_create",
+    "machines_availability",
+    "machines_show",
+    "machines_list",
+    "machines_wait",
+    "machines_start",
+    "machines_stop",
+    "machines_restart",
+    "machines_destroy",
+    "users_list",
+)
+for _op in OPERATIONS:
+    _declare(f"ps_{_op}", c_int32, ClientPtr, c_char_p, OutString)
+
+native_version = (lib.ps_version() or b"").decode("utf-8", "replace")
+if native_version != __version__:
+    raise ImportError(
+        f"paperspace_core {__version__} cannot use {lib_path}: it is libpaperspace {native_version}. "
+        f"Rebuild or reinstall so that both match (or point {ENV_VAR} at a matching library)."
+    )
+
+
+def status_name(code: int) -> str:
+    """``ps_status_name(code)``: ``"validation"``, ``"api"``, ... (``"unknown"`` otherwise)."""
+    name = lib.ps_status_name(code)
+    return name.decode("utf-8", "replace") if name else "unknown"
+
+
+def take_string(ptr: c_void_p) -> bytes | None:
+    """Copies an owned string out of the library and frees it (always, even on error)."""
+    address = ptr.value
+    if not address:
+        return None
+    try:
+        return ctypes.string_at(address)
+    finally:
+        lib.ps_string_free(address)

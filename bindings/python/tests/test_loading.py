@@ -1,0 +1,119 @@
+"""Finding and checking the native library."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import paperspace_core as ps
+from paperspace_core import _ffi
+
+PACKAGE = Path(ps.__file__).resolve().parent
+REPO = PACKAGE.parents[3]
+
+
+def run_python(code: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=30
+    )
+
+
+def env_with(**changes: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PACKAGE.parent)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def test_versions_match() -> None:
+    cargo = (REPO / "Cargo.toml").read_text()
+    match = re.search(r'^version = "(.+)"$', cargo, re.M)
+    assert match is not None
+    assert ps.__version__ == match.group(1) == _ffi.native_version
+    header = (REPO / "include" / "paperspace.h").read_text()
+    assert f'#define PS_VERSION "{ps.__version__}"' in header
+
+
+def test_the_environment_variable_wins() -> None:
+    expected = os.environ.get("PAPERSPACE_LIB")
+    if expected:
+        assert _ffi.lib_path == expected
+
+
+def test_a_bad_environment_variable_is_an_import_error(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.so")
+    result = run_python("import paperspace_core", env_with(PAPERSPACE_LIB=missing))
+    assert result.returncode == 1
+    assert "ImportError" in result.stderr
+    assert f"PAPERSPACE_LIB={missing!r}" in result.stderr
+
+
+def test_no_library_anywhere_is_an_import_error_naming_the_variable(tmp_path: Path) -> None:
+    # A copy of the package outside the repository, without _native/: nothing to find.
+    shutil.copytree(PACKAGE, tmp_path / "paperspace_core", ignore=shutil.ignore_patterns("_native", "__pycache__"))
+    env = env_with(PAPERSPACE_LIB=None, PYTHONPATH=str(tmp_path))
+    result = run_python("import paperspace_core", env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ImportError: paperspace_core: cannot find the native library libpaperspace.so" in result.stderr
+    assert "set PAPERSPACE_LIB to its full path" in result.stderr
+
+
+def test_a_packaged_library_is_found_without_the_variable(tmp_path: Path) -> None:
+    copy = tmp_path / "paperspace_core"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("_native", "__pycache__"))
+    (copy / "_native").mkdir()
+    shutil.copy2(_ffi.lib_path, copy / "_native" / "libpaperspace.so")
+    env = env_with(PAPERSPACE_LIB=None, PYTHONPATH=str(tmp_path))
+    result = run_python("import paperspace_core._ffi as f; print(f.lib_path)", env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(copy / "_native" / "libpaperspace.so")
+
+
+def test_a_version_mismatch_is_an_import_error() -> None:
+    code = (
+        "import sys, types\n"
+        "fake = types.ModuleType('paperspace_core._version')\n"
+        "fake.__version__ = '9.9.9'\n"
+        "sys.modules['paperspace_core._version'] = fake\n"
+        "import paperspace_core\n"
+    )
+    result = run_python(code, env_with())
+    assert result.returncode == 1
+    assert f"ImportError: paperspace_core 9.9.9 cannot use {_ffi.lib_path}: it is libpaperspace {ps.__version__}" in (
+        result.stderr
+    )
+
+
+def test_every_function_of_the_header_is_declared() -> None:
+    header = (REPO / "include" / "paperspace.h").read_text()
+    names = set(re.findall(r"\b(ps_[a-z_]+)\(", header))
+    assert len(names) == 20
+    for name in names:
+        fn = getattr(_ffi.lib, name)
+        assert fn.argtypes is not None, name
+        assert fn.restype in (ctypes.c_int32, ctypes.c_char_p, None) or name == "ps_cancel_new", name
+    # Owned strings are never c_char_p (that would leak them).
+    for op in _ffi.OPERATIONS:
+        assert getattr(_ffi.lib, f"ps_{op}").argtypes[2] is _ffi.OutString
+
+
+def test_status_names() -> None:
+    assert [_ffi.status_name(c) for c in (0, 1, 2, 6, 9, 98, 99, 1234)] == [
+        "ok",
+        "invalid_argument",
+        "validation",
+        "api",
+        "machine_error",
+        "internal",
+        "panic",
+        "unknown",
+    ]
