@@ -141,15 +141,19 @@ impl Client {
                 "userAgent must be non-empty without control characters",
             ));
         }
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .https_only(base_url.starts_with("https:"))
             .max_redirects(0)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(connect_timeout))
             .user_agent(user_agent)
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            LiteralFirstResolver::default(),
+        );
         Ok(Client {
             agent,
             timeout,
@@ -301,6 +305,42 @@ impl Client {
 /// An environment variable's value; unset, empty and non-UTF-8 values all read as unset.
 fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// ureq resolves the host before every request, even when a pooled connection is reused, and
+/// with a timeout set its default resolver spawns a thread per request to bound the lookup
+/// (about 90 µs of CPU per call on loopback). A host that is an IP literal (the emulator, any
+/// `http://127.0.0.1:...` base URL) needs no lookup: its address is returned at once. Names
+/// still go through ureq's default resolver, with its timeout.
+#[derive(Debug, Default)]
+struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|host| {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let ip = host.parse::<std::net::IpAddr>().ok()?;
+            let port = uri.port_u16().or(match uri.scheme_str() {
+                Some("http") => Some(80),
+                Some("https") => Some(443),
+                _ => None,
+            })?;
+            Some(std::net::SocketAddr::new(ip, port))
+        });
+        match literal {
+            Some(addr) => {
+                let mut addrs = self.empty();
+                addrs.push(addr);
+                Ok(addrs)
+            }
+            None => self.0.resolve(uri, config, timeout),
+        }
+    }
 }
 
 /// `base_url` without a trailing slash, if it is a usable base: http(s), a host, no query;
