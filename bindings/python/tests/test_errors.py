@@ -230,7 +230,11 @@ def test_cancelled_when_the_client_closes_during_a_wait(client: ps.Client) -> No
 
     waiter = threading.Thread(target=wait)
     waiter.start()
-    time.sleep(0.3)
+    deadline = time.monotonic() + 5
+    while not client._waits:  # until the wait is in the library
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.1)
     started = time.monotonic()
     client.close()
     waiter.join(5)

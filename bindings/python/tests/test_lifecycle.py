@@ -14,6 +14,13 @@ from helpers import NY2, UBUNTU, create_c4
 import paperspace_core as ps
 
 
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def make(emulator: Emulator) -> ps.Client:
     return ps.Client(api_key=ADMIN_KEY, base_url=emulator.url, max_retries=0, timeout=5)
 
@@ -111,7 +118,8 @@ def test_close_waits_for_calls_in_flight(emulator: Emulator) -> None:
     result: list[list[ps.User]] = []
     caller = threading.Thread(target=lambda: result.append(c.users.list(email="admin@example.com")))
     caller.start()
-    time.sleep(0.15)
+    wait_until(lambda: c._in_flight == 1)  # the call is in the library now
+    time.sleep(0.1)
     started = time.monotonic()
     c.close()
     assert time.monotonic() - started > 0.2  # close() waited for the call
