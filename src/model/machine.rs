@@ -224,7 +224,7 @@ impl MachineRef {
 impl Params for MachineRef {
     fn validate(&self) -> Result<()> {
         let mut p = Problems::default();
-        p.require("machineId", self.machine_id.as_deref());
+        p.path_segment("machineId", self.machine_id.as_deref());
         p.finish()
     }
 }
@@ -243,7 +243,7 @@ pub struct DestroyMachine {
 impl Params for DestroyMachine {
     fn validate(&self) -> Result<()> {
         let mut p = Problems::default();
-        p.require("machineId", self.machine_id.as_deref());
+        p.path_segment("machineId", self.machine_id.as_deref());
         p.finish()
     }
 }
@@ -469,7 +469,7 @@ impl WaitParams {
 impl Params for WaitParams {
     fn validate(&self) -> Result<()> {
         let mut p = Problems::default();
-        p.require("machineId", self.machine_id.as_deref());
+        p.path_segment("machineId", self.machine_id.as_deref());
         p.require("state", self.state.as_deref());
         if self.state.is_some() {
             p.one_of("state", Some(&self.target()), &rules::WAIT_STATES);
@@ -637,6 +637,30 @@ mod tests {
             problems(&params),
             json!({"machineType": "must be one of 'GPU+', 'P4000', 'P5000', 'P6000', or 'V100'"})
         );
+    }
+
+    #[test]
+    fn machine_ids_cannot_be_dot_segments() {
+        for id in [".", ".."] {
+            assert_eq!(
+                problems(&MachineRef::new(id)),
+                json!({"machineId": "must not be '.' or '..'"})
+            );
+            assert_eq!(
+                problems(&WaitParams::new(id, "ready")),
+                json!({"machineId": "must not be '.' or '..'"})
+            );
+            let destroy = DestroyMachine {
+                machine_id: Some(id.into()),
+                release_public_ip: None,
+            };
+            assert_eq!(
+                problems(&destroy),
+                json!({"machineId": "must not be '.' or '..'"})
+            );
+        }
+        MachineRef::new("...").validate().unwrap();
+        MachineRef::new("ps.1").validate().unwrap();
     }
 
     #[test]

@@ -47,6 +47,15 @@ impl Problems {
         }
     }
 
+    /// `field` must be present, not blank, and usable as one URL path segment: `.` and `..`
+    /// would be resolved away by any server or proxy that normalises paths (RFC 3986 5.2.4).
+    pub(crate) fn path_segment(&mut self, field: &str, value: Option<&str>) {
+        self.require(field, value);
+        if matches!(value, Some("." | "..")) {
+            self.add(field, "must not be '.' or '..'");
+        }
+    }
+
     /// `field`, when present, must be one of `choices`.
     pub(crate) fn one_of(&mut self, field: &str, value: Option<&str>, choices: &[&str]) {
         if let Some(v) = value {
