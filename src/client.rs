@@ -41,11 +41,11 @@ pub struct Config {
     /// Else `PAPERSPACE_API_HOST`, else [`DEFAULT_BASE_URL`]. Plain `http://` only for loopback.
     pub base_url: Option<String>,
     /// Bound on each HTTP call, connect to last byte (default 30 000).
-    pub timeout_ms: Option<u64>,
+    pub timeout_ms: Option<i64>,
     /// Bound on establishing a connection (default 10 000).
-    pub connect_timeout_ms: Option<u64>,
+    pub connect_timeout_ms: Option<i64>,
     /// Retries of safe calls on connect errors, 429, 502, 503 and 504 (default 2).
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<i64>,
     /// Replaces the default `paperspace/<version>` User-Agent.
     pub user_agent: Option<String>,
 }
@@ -63,7 +63,8 @@ impl Config {
     /// Reads a config from JSON text (empty text means `{}`).
     pub fn from_json(text: &str) -> Result<Config> {
         let text = if text.trim().is_empty() { "{}" } else { text };
-        serde_json::from_str(text).map_err(|e| Error::invalid_argument(format!("config: {e}")))
+        serde_json::from_str(text)
+            .map_err(|e| Error::invalid_argument(format!("config: {}", crate::model::plain(&e))))
     }
 }
 
@@ -127,12 +128,15 @@ impl Client {
             config.connect_timeout_ms,
             DEFAULT_CONNECT_TIMEOUT_MS,
         )?;
-        let max_retries = config.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
-        if max_retries > MAX_RETRIES {
-            return Err(Error::config(format!(
-                "maxRetries must be at most {MAX_RETRIES}"
-            )));
-        }
+        let max_retries = match config.max_retries {
+            None => DEFAULT_MAX_RETRIES,
+            Some(n) => u32::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_RETRIES)
+                .ok_or_else(|| {
+                    Error::config(format!("maxRetries must be between 0 and {MAX_RETRIES}"))
+                })?,
+        };
         let user_agent = config
             .user_agent
             .unwrap_or_else(|| format!("paperspace/{}", crate::VERSION));
@@ -374,9 +378,9 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn millis(field: &str, value: Option<u64>, default: u64) -> Result<Duration> {
-    match value.unwrap_or(default) {
-        ms @ 1..=MAX_TIMEOUT_MS => Ok(Duration::from_millis(ms)),
+fn millis(field: &str, value: Option<i64>, default: u64) -> Result<Duration> {
+    match value.map_or(Some(default), |ms| u64::try_from(ms).ok()) {
+        Some(ms @ 1..=MAX_TIMEOUT_MS) => Ok(Duration::from_millis(ms)),
         _ => Err(Error::config(format!(
             "{field} must be between 1 and {MAX_TIMEOUT_MS}"
         ))),
@@ -529,6 +533,14 @@ mod tests {
             cfg(r#"{"apiKey":"k","baseUrl":"http://127.0.0.1:1","userAgent":"a\nb"}"#).status(),
             Status::Config
         );
+        for negative in [
+            r#""timeoutMs":-1"#,
+            r#""connectTimeoutMs":-5"#,
+            r#""maxRetries":-1"#,
+        ] {
+            let json = format!(r#"{{"apiKey":"k","baseUrl":"http://127.0.0.1:1",{negative}}}"#);
+            assert_eq!(cfg(&json).status(), Status::Config, "{negative}");
+        }
         assert_eq!(
             cfg(r#"{"apiKey":" ","baseUrl":"http://127.0.0.1:1"}"#).status(),
             Status::Config

@@ -35,9 +35,9 @@ pub(super) unsafe fn operation(
         let cancel = unsafe { cancel.as_ref() }.map(|c| &c.0);
         client.0.call_json_cancellable(op, params, cancel)
     });
-    let (status, json) = outcome(result, op.name());
+    let (status, text) = deliver(result, op.name());
     // SAFETY: checked non-NULL above.
-    unsafe { *out_json = into_c_string(json) };
+    unsafe { *out_json = text };
     status
 }
 
@@ -65,15 +65,15 @@ pub(super) unsafe fn new_client(
         let client = Box::new(ps_client(Client::new(config)?));
         // SAFETY: checked non-NULL above.
         unsafe { *out_client = Box::into_raw(client) };
-        Ok(String::new())
+        Ok(())
     });
-    match outcome(result, "client_new") {
-        (Status::Ok, _) => Status::Ok,
-        (status, json) => {
-            if !out_error.is_null() {
-                // SAFETY: checked non-NULL above.
-                unsafe { *out_error = into_c_string(json) };
-            }
+    match result {
+        Ok(()) => Status::Ok,
+        Err(error) if out_error.is_null() => error.status(),
+        Err(error) => {
+            let (status, text) = deliver(Err(error), "client_new");
+            // SAFETY: checked non-NULL above.
+            unsafe { *out_error = text };
             status
         }
     }
@@ -89,13 +89,6 @@ pub(super) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
             .unwrap_or_else(|| "unknown panic".into());
         Err(Error::panic(format!("panic inside the library: {what}")))
     })
-}
-
-fn outcome(result: Result<String>, operation: &str) -> (Status, String) {
-    match result {
-        Ok(json) => (Status::Ok, json),
-        Err(error) => (error.status(), error.to_json_string(operation)),
-    }
 }
 
 /// A borrowed, strictly UTF-8 view of a C string; NULL reads as "".
@@ -116,17 +109,25 @@ unsafe fn text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
     })
 }
 
-/// An owned C string for the caller, freed by `ps_string_free`. JSON text never holds a NUL
-/// byte (serde escapes it); should one appear, the caller gets an `internal` error instead.
-pub(super) fn into_c_string(json: String) -> *mut c_char {
-    let c = CString::new(json).unwrap_or_else(|_| {
-        let error = Error::internal("result contained a NUL byte");
-        CString::new(error.to_json_string("")).unwrap_or_default()
-    });
-    c.into_raw()
+/// The status and the owned C string the caller receives (freed by `ps_string_free`). JSON
+/// text never holds a NUL byte (serde escapes it); should a result hold one anyway, the caller
+/// gets an `internal` error, so the status and the string always agree.
+fn deliver(result: Result<String>, operation: &str) -> (Status, *mut c_char) {
+    let (status, text) = match result {
+        Ok(json) => (Status::Ok, json),
+        Err(error) => (error.status(), error.to_json_string(operation)),
+    };
+    match CString::new(text) {
+        Ok(text) => (status, text.into_raw()),
+        Err(_) => {
+            let error = Error::internal("the result contained a NUL byte");
+            let text = CString::new(error.to_json_string(operation)).unwrap_or_default();
+            (Status::Internal, text.into_raw())
+        }
+    }
 }
 
-/// Frees a string made by [`into_c_string`].
+/// Frees a string made by [`deliver`].
 ///
 /// # Safety
 /// `s` is NULL or came from this library and was not freed before.

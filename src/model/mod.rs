@@ -25,8 +25,18 @@ pub trait Params: Serialize + for<'de> Deserialize<'de> {
     /// Reads parameters from JSON text; empty text means `{}`.
     fn from_json(text: &str) -> Result<Self> {
         let text = if text.trim().is_empty() { "{}" } else { text };
-        serde_json::from_str(text).map_err(|e| Error::invalid_argument(format!("params: {e}")))
+        serde_json::from_str(text)
+            .map_err(|e| Error::invalid_argument(format!("params: {}", plain(&e))))
     }
+}
+
+/// A serde error in the words of JSON rather than Rust (`expected i64` -> `expected an integer`).
+pub(crate) fn plain(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = text
+        .replace("expected i64", "expected an integer")
+        .replace("expected u16", "expected an integer");
+    text.replace("invalid type: floating point", "invalid type: number")
 }
 
 /// Collects the problems of a parameter set so that all of them are reported at once.
@@ -204,6 +214,21 @@ mod tests {
                 "billingType": "must be one of 'monthly', or 'hourly'",
                 "email": "must be an email address",
             })
+        );
+    }
+
+    #[test]
+    fn type_errors_speak_json() {
+        let err = machine::CreateMachine::from_json(r#"{"size": "50"}"#).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "params: invalid type: string \"50\", expected an integer at line 1 column 13"
+        );
+        let err = machine::CreateMachine::from_json(r#"{"size": 1e30}"#).unwrap_err();
+        assert!(
+            err.message().starts_with("params: invalid type: number"),
+            "{}",
+            err.message()
         );
     }
 
