@@ -110,10 +110,54 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// A string that never shows in `Debug` output (API keys, passwords).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A string that never shows in `Debug` output (API keys, passwords), nor in the error of a
+/// JSON value of the wrong type given for it (serde would quote a number or a boolean).
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Secret(pub String);
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Secret, E> {
+                Ok(Secret(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                v: String,
+            ) -> std::result::Result<Secret, E> {
+                Ok(Secret(v))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+            fn visit_i128<E: serde::de::Error>(self, _: i128) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+            fn visit_u128<E: serde::de::Error>(self, _: u128) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<Secret, E> {
+                Err(not_a_string())
+            }
+        }
+        fn not_a_string<E: serde::de::Error>() -> E {
+            E::custom("invalid type: a secret must be a string (value not shown)")
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -235,5 +279,23 @@ mod tests {
     #[test]
     fn secrets_do_not_debug_print() {
         assert_eq!(format!("{:?}", Secret("hunter2".into())), "\"<redacted>\"");
+    }
+
+    #[test]
+    fn secrets_of_the_wrong_type_are_not_quoted_in_errors() {
+        assert_eq!(
+            serde_json::from_str::<Secret>(r#""hunter2""#).unwrap(),
+            Secret("hunter2".into())
+        );
+        for text in ["31337424242", "-31337424242", "31337424242.5", "true"] {
+            let err = serde_json::from_str::<Secret>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                !err.contains("31337424242") && !err.contains("true"),
+                "{err}"
+            );
+            assert!(err.contains("must be a string"), "{err}");
+        }
     }
 }
