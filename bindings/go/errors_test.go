@@ -154,7 +154,7 @@ func TestTimeout(t *testing.T) {
 	elapsed := time.Since(start)
 	perr := asError(t, err, paperspace.ErrTimeout)
 	if perr.Code != paperspace.StatusTimeout || perr.HTTPStatus != 0 || perr.Operation != "templates_list" || perr.Details != nil ||
-		perr.Message != "request timed out (global)" {
+		perr.Message != "no complete answer in time (timeoutMs)" {
 		t.Errorf("%#v", perr)
 	}
 	if elapsed > 800*time.Millisecond {

@@ -200,7 +200,7 @@ func TestConfigErrors(t *testing.T) {
 		{paperspace.Config{APIKey: "k", BaseURL: "http://example.com"}, paperspace.ErrConfig, `baseUrl "http://example.com" uses plain http to a non-loopback host; use https`},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: -time.Second}, paperspace.ErrConfig, "Timeout must not be negative, got -1s"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(-1)}, paperspace.ErrConfig, "MaxRetries must not be negative, got -1"},
-		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(11)}, paperspace.ErrConfig, "maxRetries must be at most 10"},
+		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(11)}, paperspace.ErrConfig, "maxRetries must be between 0 and 10"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: 2 * time.Hour}, paperspace.ErrConfig, "timeoutMs must be between 1 and 3600000"},
 		{paperspace.Config{APIKey: "bad\nkey", BaseURL: "http://127.0.0.1:1"}, paperspace.ErrConfig, "apiKey must not contain control characters"},
 	}
@@ -318,8 +318,8 @@ func TestValidationReportsEveryField(t *testing.T) {
 	}
 }
 
-// A negative duration is a wrong JSON type for the library (it takes unsigned milliseconds).
-func TestInvalidArgument(t *testing.T) {
+// A negative duration breaks the wait's documented range: a per-field validation error.
+func TestNegativeWaitDuration(t *testing.T) {
 	c, err := paperspace.NewClient(paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1"})
 	if err != nil {
 		t.Fatal(err)
@@ -327,8 +327,8 @@ func TestInvalidArgument(t *testing.T) {
 	defer c.Close()
 	_, err = c.WaitForMachine(context.Background(), paperspace.WaitParams{MachineID: "ps1", State: paperspace.StateReady, Interval: -time.Second})
 	var perr *paperspace.Error
-	if !errors.As(err, &perr) || !errors.Is(err, paperspace.ErrInvalidArgument) || perr.Kind != "invalid_argument" ||
-		perr.Message != "params: invalid value: integer `-1000`, expected u64 at line 1 column 53" || perr.Operation != "machines_wait" {
+	if !errors.As(err, &perr) || !errors.Is(err, paperspace.ErrValidation) || perr.Kind != "validation" ||
+		perr.Message != "invalid parameters: intervalMs must be between 1 and 86400000 (24 hours)" || perr.Operation != "machines_wait" {
 		t.Fatalf("WaitForMachine(Interval: -1s) = %v", err)
 	}
 }

@@ -62,7 +62,7 @@ def test_wrong_json_types_are_invalid_arguments(client: ps.Client, nothing_sent:
         None,
         None,
     )
-    assert e.message.startswith('params: invalid type: string "50", expected i64')
+    assert e.message.startswith('params: invalid type: string "50", expected an integer')
     assert isinstance(e, ValueError)
     with pytest.raises(ps.InvalidArgumentError, match="expected a boolean"):
         client.machines.create(**create_args(assign_public_ip="yes"))
@@ -110,4 +110,4 @@ def test_config_types_are_checked_by_the_library() -> None:
     with pytest.raises(ps.InvalidArgumentError) as caught:
         ps.Client(api_key=123, base_url="http://127.0.0.1:1")  # type: ignore[arg-type]
     assert caught.value.operation == "client_new"
-    assert caught.value.message.startswith("config: invalid type: integer `123`, expected a string")
+    assert caught.value.message.startswith("config: invalid type: a secret must be a string (value not shown)")

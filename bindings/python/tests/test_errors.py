@@ -251,7 +251,7 @@ def test_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     e = caught.value
     assert (e.code, e.kind, e.operation) == (3, "config", "client_new")
     assert e.message == "no API key: set apiKey in the config or the PAPERSPACE_API_KEY environment variable"
-    with pytest.raises(ps.ConfigError, match="maxRetries must be at most 10"):
+    with pytest.raises(ps.ConfigError, match="maxRetries must be between 0 and 10"):
         ps.Client(api_key="k", base_url="http://127.0.0.1:1", max_retries=11)
     with pytest.raises(ps.ConfigError):
         ps.Client(api_key="k", base_url="http://example.com")  # plain http only for loopback
