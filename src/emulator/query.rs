@@ -72,7 +72,9 @@ pub fn matches(field: Option<&Value>, wanted: &str) -> bool {
     match field {
         None | Some(Value::Null) => wanted == "null",
         Some(Value::String(s)) => s == wanted,
-        Some(other) => other.to_string() == wanted,
+        Some(Value::Bool(b)) => wanted == if *b { "true" } else { "false" },
+        Some(Value::Number(n)) => n.to_string() == wanted,
+        Some(other) => serde_json::to_string(other).is_ok_and(|text| text == wanted),
     }
 }
 
