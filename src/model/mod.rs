@@ -25,6 +25,13 @@ pub trait Params: Serialize + for<'de> Deserialize<'de> {
     /// Reads parameters from JSON text; empty text means `{}`.
     fn from_json(text: &str) -> Result<Self> {
         let text = if text.trim().is_empty() { "{}" } else { text };
+        // serde also reads a struct from a JSON array, positionally: `["ps1"]` would be
+        // `{"machineId": "ps1"}`. Parameters are objects only.
+        if !text.trim_start().starts_with('{') {
+            return Err(Error::invalid_argument(
+                "params: invalid type: expected a JSON object",
+            ));
+        }
         serde_json::from_str(text)
             .map_err(|e| Error::invalid_argument(format!("params: {}", plain(&e))))
     }
@@ -274,6 +281,31 @@ mod tests {
             "{}",
             err.message()
         );
+    }
+
+    #[test]
+    fn params_are_objects_never_arrays() {
+        use machine::{CreateMachine, MachineRef};
+        use template::TemplateFilter;
+        for text in ["[]", r#"["ps1"]"#, "null", "1", r#""ps1""#, "true"] {
+            let err = MachineRef::from_json(text).unwrap_err();
+            assert_eq!(err.status(), crate::Status::InvalidArgument, "{text}");
+            assert_eq!(
+                TemplateFilter::from_json(text).unwrap_err().status(),
+                crate::Status::InvalidArgument,
+                "{text}"
+            );
+        }
+        let positional = r#"["East Coast (NY2)", "C4", 50, "hourly", "m", "t1"]"#;
+        assert!(CreateMachine::from_json(positional).is_err());
+        assert_eq!(
+            MachineRef::from_json(r#" {"machineId": "ps1"}"#)
+                .unwrap()
+                .machine_id
+                .as_deref(),
+            Some("ps1")
+        );
+        assert_eq!(MachineRef::from_json(" \n").unwrap(), MachineRef::default());
     }
 
     #[test]
