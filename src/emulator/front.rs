@@ -134,11 +134,35 @@ fn accept_loop(
     }
 }
 
+/// The request that checks a new inner connection is served (see [`probe`]).
+pub const PROBE_PATH: &str = "/__emulator/probe";
+
+/// Waits until tiny_http serves a new inner connection, by sending one request on it and
+/// reading the answer. tiny_http 0.12 hands each connection to a thread pool whose `spawn` can
+/// queue a connection behind busy threads when two connections arrive together (a thread
+/// counted as idle is already taken); such a connection is never read. Opening the next
+/// connection only once the previous one is served rules that out.
+fn probe(upstream: &TcpStream) -> io::Result<()> {
+    let mut stream = upstream;
+    stream.write_all(format!("GET {PROBE_PATH} HTTP/1.1\r\nHost: emulator\r\n\r\n").as_bytes())?;
+    upstream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 || head.len() > 4096 {
+            return Err(io::Error::other("tiny_http did not answer the probe"));
+        }
+        head.push(byte[0]);
+    }
+    upstream.set_read_timeout(None)
+}
+
 /// Connects the client to tiny_http and starts the relay threads of one connection.
 fn relay(client: TcpStream, inner: SocketAddr, links: &Arc<Links>) -> io::Result<()> {
     let upstream = TcpStream::connect(inner)?;
     client.set_nodelay(true)?;
     upstream.set_nodelay(true)?;
+    probe(&upstream)?;
     let key = upstream.local_addr()?;
     let (client, upstream) = (Arc::new(client), Arc::new(upstream));
     links.insert(

@@ -6,10 +6,10 @@ use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::time::Instant;
 
-use tiny_http::{Request, Server};
+use tiny_http::{Request, Response, Server};
 
 use super::error::{ApiError, Reply, reason};
-use super::front::Links;
+use super::front::{Links, PROBE_PATH};
 use super::handle::{self, Incoming, Outcome, Shared};
 use super::query::Query;
 use super::routes;
@@ -40,6 +40,11 @@ impl Worker {
     }
 
     fn serve(&self, mut request: Request) {
+        if request.url() == PROBE_PATH {
+            // The front checking a new connection: answered through tiny_http, not counted.
+            let _ = request.respond(Response::empty(204));
+            return;
+        }
         let started = Instant::now();
         let method = request.method().as_str().to_owned();
         let url = request.url().to_owned();
