@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use emulator_support::{Api, fast, start};
+use emulator_support::{Api, fast, start, with_delays};
 use paperspace::emulator::{ADMIN_KEY, DEFAULT_SCENARIO_JSON, MEMBER_KEY, Scenario};
 use serde_json::{Value, json};
 
@@ -70,10 +70,7 @@ fn uuid_like(text: &str) -> bool {
 #[test]
 fn create_moves_through_provisioning_to_ready() {
     // A long provisioning, so that each quarter can be observed with a wide margin.
-    let mut scenario: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
-    scenario["delays"]["provisionMs"] = json!(1000);
-    let scenario = Scenario::from_json(&scenario.to_string()).unwrap();
-    let api = start(scenario);
+    let api = start(with_delays(1000, 40, 40, 40, 40));
     let t0 = Instant::now();
     let created = api.create(
         json!({"templateId": "tk9izniv", "machineType": "Air", "machineName": "My Machine 1"}),
@@ -179,7 +176,8 @@ fn start_on_create_false_ends_off_without_a_start() {
 
 #[test]
 fn start_stop_restart_with_events() {
-    let api = start(Scenario::default().with_delays_ms(300));
+    // Create stays `new` for 400 ms; each later step has 300 ms to be observed.
+    let api = start(with_delays(1600, 300, 300, 300, 300));
     let id = id_of(&api.create(json!({"startOnCreate": false})));
     // Start while still provisioning: queued behind create, it reads `new` meanwhile.
     assert_eq!(act(&api, &id, "start", ADMIN_KEY), 204);
@@ -261,7 +259,7 @@ fn show_returns_the_last_ten_events_newest_first() {
 
 #[test]
 fn destroy_reads_off_then_disappears() {
-    let api = start(Scenario::default().with_delays_ms(150));
+    let api = start(with_delays(40, 40, 40, 40, 500));
     let id = id_of(&api.create(json!({})));
     api.wait_for(&id, "ready");
     let r = api.post(
@@ -286,7 +284,7 @@ fn destroy_reads_off_then_disappears() {
     assert_eq!(act(&api, &id, "start", ADMIN_KEY), 404);
     assert_eq!(act(&api, &id, "destroyMachine", ADMIN_KEY), 204);
     assert_eq!(api.emulator.stats()["machines"], 1);
-    thread::sleep(Duration::from_millis(200));
+    thread::sleep(Duration::from_millis(550));
     let r = api.get(
         &format!("/machines/getMachinePublic?machineId={id}"),
         Some(ADMIN_KEY),
@@ -308,7 +306,8 @@ fn destroy_reads_off_then_disappears() {
 
 #[test]
 fn destroy_body_is_checked_and_destroy_cuts_pending_transitions() {
-    let api = start(Scenario::default().with_delays_ms(200));
+    // The automatic start would appear after 1 s: the destroy comes long before.
+    let api = start(with_delays(2000, 40, 40, 40, 40));
     let id = id_of(&api.create(json!({})));
     let r = api.post(
         &format!("/machines/{id}/destroyMachine"),
@@ -388,7 +387,7 @@ fn permissions_of_actions() {
 fn insufficient_capacity_fails_the_start_event() {
     let mut scenario: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
     scenario["delays"] =
-        json!({"provisionMs": 40, "startMs": 40, "stopMs": 40, "restartMs": 40, "destroyMs": 40});
+        json!({"provisionMs": 40, "startMs": 400, "stopMs": 40, "restartMs": 40, "destroyMs": 40});
     scenario["availability"] =
         json!([{"region": "Europe (AMS1)", "machineType": "P4000", "available": false}]);
     let api = start(Scenario::from_json(&scenario.to_string()).unwrap());
@@ -403,7 +402,6 @@ fn insufficient_capacity_fails_the_start_event() {
     // A later start fails the same way; other regions are fine.
     assert_eq!(act(&api, &id, "start", ADMIN_KEY), 204);
     assert_eq!(api.show(&id)["state"], "starting");
-    thread::sleep(Duration::from_millis(60));
     let m = api.wait_for(&id, "off");
     assert_eq!(events(&m)[0], ("start".to_string(), "error".to_string()));
     let other = id_of(&api.create(json!({"region": "West Coast (CA1)", "machineType": "P4000"})));

@@ -56,6 +56,17 @@ pub fn fast() -> Scenario {
     Scenario::default().with_delays_ms(40)
 }
 
+/// The default scenario with the given delays (ms): provision, start, stop, restart, destroy.
+pub fn with_delays(provision: u64, start: u64, stop: u64, restart: u64, destroy: u64) -> Scenario {
+    let mut scenario: Value =
+        serde_json::from_str(paperspace::emulator::DEFAULT_SCENARIO_JSON).unwrap();
+    scenario["delays"] = serde_json::json!({
+        "provisionMs": provision, "startMs": start, "stopMs": stop,
+        "restartMs": restart, "destroyMs": destroy
+    });
+    Scenario::from_json(&scenario.to_string()).unwrap()
+}
+
 pub fn start(scenario: Scenario) -> Api {
     Api {
         emulator: Emulator::start("127.0.0.1:0", scenario).expect("emulator starts"),
