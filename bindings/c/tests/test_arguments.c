@@ -83,7 +83,7 @@ static void test_invalid_arguments(ps_client *client) {
     ps_string_free(out);
     out = NULL;
     status = ps_machines_wait(client, "{\"machineId\":\"ps1\",\"state\":\"ready\",\"intervalMs\":-5}", &out);
-    CHECK_ERROR(status, PS_STATUS_INVALID_ARGUMENT, out, "machines_wait");
+    CHECK_ERROR(status, PS_STATUS_VALIDATION, out, "machines_wait");
     ps_string_free(out);
 
     CHECK_INT(emu_request_count(), before); /* nothing reached the server */

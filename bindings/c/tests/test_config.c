@@ -61,7 +61,7 @@ void test_config(void) {
 
     t_section("config JSON: INVALID_ARGUMENT");
     config_error("{\"apiKey\":\"sekrit-key\",\"timeoutMs\":\"200\"}", PS_STATUS_INVALID_ARGUMENT, NULL);
-    config_error("{\"apiKey\":\"sekrit-key\",\"timeoutMs\":-1}", PS_STATUS_INVALID_ARGUMENT, NULL);
+    config_error("{\"apiKey\":\"sekrit-key\",\"timeoutMs\":-1}", PS_STATUS_CONFIG, "timeoutMs must be between 1 and 3600000");
     config_error("{\"apiKey\":\"sekrit-key\",\"maxRetries\":1.5}", PS_STATUS_INVALID_ARGUMENT, NULL);
     config_error("{\"apiKey\":42}", PS_STATUS_INVALID_ARGUMENT, NULL);
     config_error("{\"apiKey\":\"sekrit-key\",\"api_key\":\"x\"}", PS_STATUS_INVALID_ARGUMENT, "api_key");
