@@ -61,9 +61,9 @@ impl OsFamily {
 /// Air, Standard, Pro or Advanced. Returns the reason when the pair is refused.
 pub fn template_os_refusal(os: &str, machine_type: &str) -> Option<&'static str> {
     match OsFamily::of(os) {
-        OsFamily::Windows if is_cpu_machine_type(machine_type) => {
-            Some("Windows os templates cannot be used to create CPU-only machine types 'C1' - 'C10'")
-        }
+        OsFamily::Windows if is_cpu_machine_type(machine_type) => Some(
+            "Windows os templates cannot be used to create CPU-only machine types 'C1' - 'C10'",
+        ),
         OsFamily::Ubuntu if GRID_MACHINE_TYPES.contains(&machine_type) => Some(
             "Ubuntu os templates cannot be used to create GRID GPU machine types: 'Air', 'Standard', 'Pro', or 'Advanced'",
         ),
