@@ -174,6 +174,10 @@ fn help_and_bad_arguments() {
         (&["--bogus"][..], "unknown argument \"--bogus\""),
         (&["--listen"][..], "--listen needs a value"),
         (&["--listen", "localhost"][..], "--listen wants HOST:PORT"),
+        (
+            &["--listen", "127.0.0.1:99999"][..],
+            "--listen wants HOST:PORT",
+        ),
         (&["--quiet=yes"][..], "unknown argument"),
         (
             &["--scenario", "/nonexistent/scenario.json"][..],

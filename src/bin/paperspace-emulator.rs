@@ -2,6 +2,7 @@
 //! SIGTERM. Prints `{"url": "http://HOST:PORT"}` on stdout once it listens.
 
 use std::io::Write;
+use std::net::ToSocketAddrs;
 use std::process::ExitCode;
 
 use paperspace::emulator::{Emulator, Scenario};
@@ -14,7 +15,7 @@ Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet]
 Runs a local emulator of the Paperspace Core API.
 
 Options:
-  --listen ADDR      address to listen on (default 127.0.0.1:0, any free port)
+  --listen ADDR      HOST:PORT to listen on (default 127.0.0.1:0, any free port)
   --scenario FILE    scenario JSON file (default: the built-in scenario)
   --quiet            do not log requests to stderr
   -h, --help         print this help
@@ -55,11 +56,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             _ => return Err(format!("unknown argument {arg:?}")),
         }
     }
-    if parsed.listen.parse::<std::net::SocketAddr>().is_err() {
-        return Err(format!(
-            "--listen wants HOST:PORT with a numeric host, not {:?}",
-            parsed.listen
-        ));
+    let resolves = parsed
+        .listen
+        .to_socket_addrs()
+        .is_ok_and(|mut addresses| addresses.next().is_some());
+    if !resolves {
+        return Err(format!("--listen wants HOST:PORT, not {:?}", parsed.listen));
     }
     Ok(Some(parsed))
 }
