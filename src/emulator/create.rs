@@ -14,8 +14,9 @@ use super::state::{Caller, State};
 use super::time::iso8601;
 use crate::model::rules;
 
-/// What create answers: a reply, or a fault that struck after the user was created.
-pub enum Created {
+/// What a handler answers: a reply, or (create only) a fault that struck after the user was
+/// created.
+pub enum Answer {
     Reply(Reply),
     Fault(Fault),
 }
@@ -204,7 +205,7 @@ pub fn create(
     body: &[u8],
     now: i64,
     stage_fault: Option<&Fault>,
-) -> Result<Created, ApiError> {
+) -> Result<Answer, ApiError> {
     if !caller.is_admin {
         return Err(ApiError::new(
             403,
@@ -266,7 +267,7 @@ pub fn create(
             .cloned()
             .or_else(|| state.faults.take("POST", path, true));
         if let Some(fault) = fault {
-            return Ok(Created::Fault(fault));
+            return Ok(Answer::Fault(fault));
         }
         id
     } else {
@@ -276,7 +277,7 @@ pub fn create(
     let machine = build_machine(state, caller, &f, os, owner, now);
     let body = render::to_json(&render::machine(&machine, now, false));
     state.add_machine(machine);
-    Ok(Created::Reply(Reply::json(state.create_status, body)))
+    Ok(Answer::Reply(Reply::json(state.create_status, body)))
 }
 
 fn build_machine(

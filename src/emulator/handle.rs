@@ -4,7 +4,7 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::create::{self, Created};
+use super::create::{self, Answer};
 use super::error::{ApiError, Reply, error_body, standard_message};
 use super::faults::{Action, Fault, Stage};
 use super::machines;
@@ -143,9 +143,9 @@ fn handled(shared: &Shared, req: &Incoming, route: &Route, stage_fault: Option<&
         api(&mut state, req, route, stage_fault)
     };
     match answer {
-        Ok(Created::Reply(reply)) => Outcome::Reply(reply),
+        Ok(Answer::Reply(reply)) => Outcome::Reply(reply),
         Err(e) => Outcome::Reply(e.into()),
-        Ok(Created::Fault(fault)) => {
+        Ok(Answer::Fault(fault)) => {
             shared.sleep(fault.delay_ms);
             strike(&fault, None)
         }
@@ -157,7 +157,7 @@ fn api(
     req: &Incoming,
     route: &Route,
     stage_fault: Option<&Fault>,
-) -> Result<Created, ApiError> {
+) -> Result<Answer, ApiError> {
     if *route == Route::NotFound {
         return Err(ApiError::not_found());
     }
@@ -175,7 +175,7 @@ fn api(
             return Err(ApiError::not_found());
         }
     };
-    Ok(Created::Reply(reply))
+    Ok(Answer::Reply(reply))
 }
 
 /// The answer a fault gives; `real` is the real answer when the fault struck after handling.
