@@ -1,7 +1,7 @@
 //! Shared set-up of the client integration tests: an in-process emulator and clients for it.
 #![allow(dead_code)] // each test file uses its own subset
 
-use paperspace::emulator::{ADMIN_KEY, Emulator, Scenario};
+use paperspace::emulator::{ADMIN_KEY, DEFAULT_SCENARIO_JSON, Emulator, Scenario};
 use paperspace::{Client, Config};
 use serde_json::{Value, json};
 
@@ -12,8 +12,7 @@ pub fn emulator() -> Emulator {
 
 /// An emulator with the default scenario's users and templates and the given top-level keys.
 pub fn emulator_with(overrides: Value) -> Emulator {
-    let default = include_str!("../../src/emulator/default_scenario.json");
-    let mut scenario: Value = serde_json::from_str(default).unwrap();
+    let mut scenario: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
     for (key, value) in overrides.as_object().expect("an object") {
         scenario[key] = value.clone();
     }
