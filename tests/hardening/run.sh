@@ -306,8 +306,8 @@ fuzz_target() {
     local t=$1 seconds=${FUZZ_SECONDS:-60}
     local work=$ROOT/tests/fuzz/corpus-work/$t
     mkdir -p "$work"
-    (cd "$ROOT/tests/fuzz" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/fuzz" \
-        cargo fuzz run "$t" "$work" "corpus/$t" -- \
+    (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/fuzz" \
+        cargo fuzz run --fuzz-dir tests/fuzz "$t" "$work" "tests/fuzz/corpus/$t" -- \
         -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 -max_len=65536 \
         -timeout=20) >"$OUT/fuzz-$t.log" 2>&1 || {
         tail -n 40 "$OUT/fuzz-$t.log"
@@ -320,7 +320,8 @@ fuzz_target() {
 }
 
 fuzz_build() {
-    (cd "$ROOT/tests/fuzz" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/fuzz" cargo fuzz build)
+    (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$ROOT/target/fuzz" \
+        cargo fuzz build --fuzz-dir tests/fuzz)
 }
 
 # ---- modes ----

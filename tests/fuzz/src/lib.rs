@@ -472,8 +472,11 @@ pub fn decode_models(data: &[u8]) {
     round_trip::<Availability>(data);
 }
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (for the replay test).
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [(&str, Target); 5] = [
     ("abi_client_new", abi_client_new),
     ("abi_operation", abi_operation),
     ("abi_wait_cancellable", abi_wait_cancellable),

@@ -1,0 +1,98 @@
+//! Limits of what a caller can pass, and two reported bugs kept as ignored tests until they
+//! are fixed (run them with `cargo test --features emulator --test hostile_limits -- --ignored`;
+//! docs/RELIABILITY.md, "Known limits").
+#![cfg(feature = "emulator")]
+
+mod common;
+
+use common::*;
+use paperspace::{Client, Config, Operation, Status};
+use serde_json::json;
+
+/// Reported: a request URL longer than the http crate's limit (65534 bytes) is refused while
+/// the request is built, and mapped to `internal` (98), "a bug in the library", instead of an
+/// error that tells the caller the parameters are too long.
+#[test]
+#[ignore = "reported bug: an over-long URL is an `internal` error (src/client.rs, transport_failure)"]
+fn a_url_over_the_http_limit_is_a_caller_error() {
+    let client = Client::new(Config {
+        max_retries: Some(0),
+        ..Config::new("key", "http://127.0.0.1:1")
+    })
+    .unwrap();
+    let id = "a".repeat(70_000);
+    for op in [Operation::MachinesShow, Operation::MachinesStart] {
+        let err = client
+            .call_json(op, &json!({ "machineId": id }).to_string())
+            .unwrap_err();
+        assert!(
+            matches!(err.status(), Status::Validation | Status::InvalidArgument),
+            "{op:?}: {:?} {}",
+            err.status(),
+            err.message()
+        );
+    }
+}
+
+/// Reported: serde reads a struct from a JSON array positionally, so a six-element array is
+/// accepted as a config (`Config::from_json` in src/client.rs; the parameters were fixed the
+/// same way in `Params::from_json`).
+#[test]
+#[ignore = "reported bug: a JSON array is read as a config (src/client.rs, Config::from_json)"]
+fn a_config_is_an_object_never_an_array() {
+    let err = Config::from_json(r#"["k", "http://127.0.0.1:1", 1000, 1000, 0, "ua"]"#)
+        .expect_err("an array is not a config");
+    assert_eq!(err.status(), Status::InvalidArgument);
+}
+
+#[test]
+fn parameters_are_objects_never_arrays() {
+    let emu = emulator();
+    let client = admin(&emu);
+    for (op, params) in [
+        (Operation::MachinesShow, r#"["ps1"]"#),
+        (Operation::MachinesStart, r#"["ps1"]"#),
+        (Operation::TemplatesList, "[]"),
+        (Operation::UsersList, r#"["uq8w3kz5"]"#),
+        (
+            Operation::MachinesCreate,
+            r#"["East Coast (NY2)", "C4", 50, "hourly", "m", "t04azgph"]"#,
+        ),
+    ] {
+        let err = client.call_json(op, params).unwrap_err();
+        assert_eq!(err.status(), Status::InvalidArgument, "{op:?} {params}");
+    }
+    let stats = emu.stats();
+    assert_eq!(stats["requests"], json!({}), "nothing was sent");
+}
+
+#[test]
+fn long_but_legal_values_reach_the_server() {
+    let emu = emulator();
+    let client = client(&emu, json!({"maxRetries": 0}));
+    // 8 KiB: far below the URL limit; the emulator answers 404 for an unknown id.
+    let id = "p".repeat(8 * 1024);
+    let err = client
+        .call_json(
+            Operation::MachinesShow,
+            &json!({ "machineId": id }).to_string(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err.status(), Status::Api | Status::Transport),
+        "{:?} {}",
+        err.status(),
+        err.message()
+    );
+    // A name of 64 KiB in a create body (POST, no URL limit) is refused by the server's rules
+    // or accepted, never an internal error.
+    let mut params = ubuntu_c4(&"n".repeat(64 * 1024));
+    params["startOnCreate"] = json!(false);
+    match client.call_json(Operation::MachinesCreate, &params.to_string()) {
+        Ok(text) => assert!(text.contains("\"id\"")),
+        Err(err) => assert!(
+            matches!(err.status(), Status::Api | Status::Transport),
+            "{err}"
+        ),
+    }
+}
