@@ -27,7 +27,7 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_RETRIES: u32 = 10;
 /// The shortest time limit an attempt gets, so a nearly spent wait still makes its last poll.
-const MIN_LIMIT: Duration = Duration::from_millis(50);
+const MIN_LIMIT: Duration = Duration::from_millis(200);
 /// A server asking to wait longer than this is not retried: the error goes back to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 

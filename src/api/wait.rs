@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{Cancel, decode};
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Status};
 use crate::model::Params;
 use crate::model::machine::{Machine, MachineRef, WaitParams};
 
@@ -67,13 +67,28 @@ impl Client {
         let interval = millis(params.interval_ms, WaitParams::DEFAULT_INTERVAL_MS);
         let limit = millis(params.timeout_ms, WaitParams::DEFAULT_TIMEOUT_MS);
         let deadline = Instant::now() + limit;
-        let show = MachineRef {
-            machine_id: params.machine_id.clone(),
+        let machine_id = params.machine_id.as_deref().unwrap_or_default();
+        let show = MachineRef::new(machine_id);
+        let timed_out = |last_state: Option<&str>| {
+            let seen = last_state.map_or("none".into(), |s| format!("'{s}'"));
+            Error::timeout(format!(
+                "machine {machine_id} did not reach state '{target}' within {} ms (last state: {seen})",
+                limit.as_millis()
+            ))
+            .with_details(json!({"machineId": machine_id, "state": last_state, "target": target}))
         };
+        let mut last_state: Option<String> = None;
         loop {
             check_cancel(cancel)?;
             let left = deadline.saturating_duration_since(Instant::now());
-            let body = self.show_body_within(&show, Some(left))?;
+            let body = match self.show_body_within(&show, Some(left)) {
+                Ok(body) => body,
+                // The poll ran out of the wait's own time: that is the wait timing out.
+                Err(e) if e.status() == Status::Timeout && Instant::now() >= deadline => {
+                    return Err(timed_out(last_state.as_deref()));
+                }
+                Err(e) => return Err(e),
+            };
             let progress: Progress = decode(&body)?;
             let state = progress.state.as_deref().unwrap_or_default();
             if state == target {
@@ -96,13 +111,9 @@ impl Client {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(Error::timeout(format!(
-                    "machine {} did not reach state '{target}' within {} ms (last state: '{state}')",
-                    progress.id,
-                    limit.as_millis()
-                ))
-                .with_details(json!({"machineId": progress.id, "state": state, "target": target})));
+                return Err(timed_out(Some(state)));
             }
+            last_state = Some(state.to_string());
             // The last sleep ends at the deadline, so a wait always polls once more right then.
             sleep_unless_cancelled(interval.min(left), cancel)?;
         }
