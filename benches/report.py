@@ -23,6 +23,7 @@ NAMES = {
     "c": "C ABI from C",
     "go_binding": "Go binding (cgo)",
     "python_binding": "Python binding (ctypes)",
+    "python_ctypes": "Python raw ctypes call + json.loads",
     "go_nethttp": "Go net/http + encoding/json",
     "python_requests": "Python requests.Session + .json()",
     "python_httpclient": "Python http.client + json.loads",

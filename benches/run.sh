@@ -302,7 +302,7 @@ log "server: $SERVER at $URL ($WHY)"
 # ---------------------------------------------------------------------------------------------
 # Sequential keep-alive calls, round-robin over the clients, ROUNDS rounds.
 CLIENTS=(floor rust rust_json c)
-[[ $HAVE_PY == 1 ]] && CLIENTS+=(python_binding)
+[[ $HAVE_PY == 1 ]] && CLIENTS+=(python_binding python_ctypes)
 [[ $HAVE_GO == 1 ]] && CLIENTS+=(go_binding go_nethttp)
 [[ $HAVE_REQUESTS == 1 ]] && CLIENTS+=(python_requests)
 CLIENTS+=(python_httpclient)

@@ -1,12 +1,13 @@
 """Python clients for `make bench`: the binding (paperspace_core) and what users would
 otherwise pick (requests.Session + .json(), http.client + json.loads).
 
-    bench.py run <binding|requests|httpclient> <templates|create> URL SECONDS WARMUP
+    bench.py run <binding|ctypes|requests|httpclient> <templates|create> URL SECONDS WARMUP
     bench.py threads binding <templates|create> URL SECONDS THREADS
     bench.py once URL          import the binding, one templates list, exit
     bench.py import            prints the seconds `import paperspace_core` took
 
-Every call decodes the answer into Python objects once (the binding does it inside).
+Every call decodes the answer into Python objects once (the binding does it inside). `ctypes`
+calls the ABI through the binding's own declarations with nothing around it: the binding's floor.
 """
 
 from __future__ import annotations
@@ -51,6 +52,34 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
             machine_name=CREATE["machineName"],
             template_id=CREATE["templateId"],
         )
+    if client == "ctypes":
+        # The floor of any ctypes binding: the same library and declarations as the binding,
+        # one foreign call, one copy out, one json.loads; no wrapper around them.
+        import ctypes
+
+        import paperspace_core
+        from paperspace_core import _ffi
+
+        c = paperspace_core.Client(API_KEY, url)
+        lib, ptr, string_at, out = _ffi.lib, c._ptr, ctypes.string_at, ctypes.c_void_p()
+        ref = ctypes.byref(out)
+        fn, payload = (
+            (lib.ps_templates_list, None)
+            if op == "templates"
+            else (lib.ps_machines_create, json.dumps(CREATE, separators=(",", ":")).encode())
+        )
+        loads, free = json.loads, lib.ps_string_free
+
+        def raw() -> Any:
+            status = fn(ptr, payload, ref)
+            text = string_at(out.value)
+            free(out.value)
+            if status != 0:
+                raise RuntimeError(text)
+            return loads(text)
+
+        raw.client = c  # type: ignore[attr-defined]  # keeps the client alive
+        return raw
     if client == "requests":
         import requests
 

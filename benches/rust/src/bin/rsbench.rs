@@ -5,7 +5,7 @@
 //!   rsbench run <floor|rust|rust_json> <templates|create> URL SECONDS WARMUP_CALLS
 //!   rsbench threads <floor|rust|rust_json> <templates|create> URL SECONDS THREADS
 //!   rsbench spawn REPEATS CMD [ARGS...]
-//! `run` and `threads` print one JSON line (see benches/README.md for the fields).
+//! `run` and `threads` print one JSON line (fields: docs/PERFORMANCE.md, "Reading the output").
 
 use std::time::{Duration, Instant};
 
