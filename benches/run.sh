@@ -310,6 +310,7 @@ CLIENTS+=(python_httpclient)
 client_cmd() { # mode client op n -> the command in CMD
     local mode=$1 client=$2 op=$3 n=$4 secs=$5
     case $client in
+        raw) CMD=("$BIN/load" "$URL" conns "$secs" "$n") ;; # threads only: n connections, n threads
         floor | rust | rust_json) CMD=("$RSB" "$mode" "$client" "$op" "$URL" "$secs" "$n") ;;
         c) CMD=("$CB" "$mode" "$op" "$URL" "$secs" "$n") ;;
         python_*) CMD=(python3 "$ROOT/benches/python/bench.py" "$mode" "${client#python_}" "$op" "$URL" "$secs" "$n") ;;
@@ -366,7 +367,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Threads sharing one client: 1, 2 and 8, unpinned (client and server may use every CPU).
 if [[ $PIN != none ]]; then taskset -a -p -c "0-$LAST_CPU" "$SERVER_PID" >/dev/null; fi
-TCLIENTS=(floor rust c)
+TCLIENTS=(raw floor rust c)
 [[ $HAVE_GO == 1 ]] && TCLIENTS+=(go_binding)
 [[ $HAVE_PY == 1 ]] && TCLIENTS+=(python_binding)
 log "threads: ${TCLIENTS[*]} x 1, 2, 8 x $THREAD_ROUNDS rounds x ${THREAD_SECS}s"
@@ -375,6 +376,9 @@ for round in $(seq "$THREAD_ROUNDS"); do
         for t in 1 2 8; do
             client_cmd threads "$client" templates "$t" "$THREAD_SECS"
             if line=$(timeout 120 "${CMD[@]}" 2>"$WORK/client.err"); then
+                if [[ $client == raw ]]; then
+                    line="{\"client\": \"raw\", \"op\": \"templates\", \"threads\": $t, ${line#\{}"
+                fi
                 add_line threads "$round" "$line"
             else
                 log "$client threads=$t failed: $(tail -n 2 "$WORK/client.err")"

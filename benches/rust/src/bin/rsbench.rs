@@ -146,18 +146,22 @@ fn run(client: &str, op: &str, url: &str, secs: f64, warmup: usize) {
 }
 
 fn threads(client: &str, op: &str, url: &str, secs: f64, threads: usize) {
-    // One client shared by every thread (the floor shares one Agent the same way).
-    let call = make_call(client, op, url);
-    for _ in 0..threads * 20 {
-        call();
+    // One client shared by every thread (the floor shares one Agent the same way), or with
+    // BENCH_CLIENT_PER_THREAD=1 one client per thread, to tell sharing costs from the rest.
+    let per_thread = std::env::var("BENCH_CLIENT_PER_THREAD").is_ok_and(|v| v == "1");
+    let calls: Vec<Call> = (0..if per_thread { threads } else { 1 })
+        .map(|_| make_call(client, op, url))
+        .collect();
+    for i in 0..threads * 20 {
+        calls[i % calls.len()]();
     }
     let duration = Duration::from_secs_f64(secs);
     let cpu0 = cpu_seconds();
     let began = Instant::now();
     let total: usize = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let call = &call;
+            .map(|i| {
+                let call = &calls[i % calls.len()];
                 s.spawn(move || {
                     // warm this thread's connection first
                     call();
