@@ -172,8 +172,11 @@ fn run_one(name: &str, target: fn(&[u8]), input: &[u8], what: &str) {
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
+        let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("failing-{name}"));
+        let _ = std::fs::write(&saved, input);
         panic!(
-            "{name}: {what} failed: {message}\ninput ({} bytes): {:?}",
+            "{name}: {what} failed: {message}\ninput saved to {}\ninput ({} bytes): {:?}",
+            saved.display(),
             input.len(),
             String::from_utf8_lossy(&input[..input.len().min(400)])
         );

@@ -281,15 +281,21 @@ python_asan() {
         echo "no libasan.so next to $CC" >&2
         return 1
     }
-    start_emulator python-asan --quiet
+    # The suite starts its own emulators (PAPERSPACE_EMULATOR).
     (cd "$ROOT/bindings/python" &&
-        PAPERSPACE_API_HOST=$EMU_URL PS_URL=$EMU_URL PAPERSPACE_EMULATOR=$EMULATOR \
+        PYTHONPATH=$ROOT/bindings/python/src PAPERSPACE_EMULATOR=$EMULATOR \
             PAPERSPACE_LIB=$target/x86_64-unknown-linux-gnu/release/libpaperspace.so \
             LD_PRELOAD=$asan_rt ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
-            python3 -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$OUT/python-asan.out" | tail -n 5
-    stop_emulator
-    ! grep -q 'ERROR: AddressSanitizer' "$OUT/python-asan.out"
-    grep -E -q '[0-9]+ passed' "$OUT/python-asan.out" && ! grep -E -q '[0-9]+ (failed|error)' "$OUT/python-asan.out"
+            python3 -m pytest -q -p no:cacheprovider tests) >"$OUT/python-asan.out" 2>&1 || true
+    tail -n 5 "$OUT/python-asan.out"
+    if grep -q 'ERROR: AddressSanitizer' "$OUT/python-asan.out"; then
+        grep -A 30 'ERROR: AddressSanitizer' "$OUT/python-asan.out" | head -n 40
+        return 1
+    fi
+    if grep -E -q '[0-9]+ (failed|errors?)' "$OUT/python-asan.out"; then
+        return 1
+    fi
+    grep -E -q '[0-9]+ passed' "$OUT/python-asan.out"
 }
 
 FUZZ_TARGETS=(abi_client_new abi_operation abi_wait_cancellable decode_responses decode_models)
