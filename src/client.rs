@@ -62,9 +62,7 @@ impl Config {
 
     /// Reads a config from JSON text (empty text means `{}`).
     pub fn from_json(text: &str) -> Result<Config> {
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        serde_json::from_str(text)
-            .map_err(|e| Error::invalid_argument(format!("config: {}", crate::model::plain(&e))))
+        crate::model::read_object("config", text)
     }
 }
 
@@ -205,8 +203,21 @@ impl Client {
         self.send(&url, Some(body.unwrap_or_default()), idempotency, None)
     }
 
-    /// One logical request: attempts, retries with backoff, error mapping.
+    /// One logical request. A server may echo the request in its answer, so the API key is
+    /// scrubbed from every error before it leaves the client.
     fn send(
+        &self,
+        url: &str,
+        post_body: Option<&str>,
+        idempotency: Idempotency,
+        limit: Option<Duration>,
+    ) -> Result<String> {
+        self.send_with_retries(url, post_body, idempotency, limit)
+            .map_err(|error| error.redacted(self.api_key.expose()))
+    }
+
+    /// Attempts, retries with backoff, error mapping.
+    fn send_with_retries(
         &self,
         url: &str,
         post_body: Option<&str>,
@@ -417,9 +428,11 @@ fn transport_failure(error: ureq::Error) -> Failure {
             Error::transport("connection refused")
         }
         E::Io(io) => Error::transport(format!("I/O error: {io}")),
-        E::BadUri(_) | E::Http(_) => {
-            Error::internal(format!("could not build the request: {error}"))
-        }
+        // The base URL is checked up front, so only the caller's parameters can break the URL
+        // (e.g. one longer than the HTTP library accepts).
+        E::BadUri(_) | E::Http(_) => Error::invalid_argument(format!(
+            "the parameters do not fit in a request URL: {error}"
+        )),
         other => Error::transport(other.to_string()),
     };
     Failure { error, not_sent }

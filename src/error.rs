@@ -165,6 +165,16 @@ impl Error {
         self
     }
 
+    /// This error with every occurrence of `secret` in its message and details replaced by
+    /// `<redacted>` (a server may echo the API key or a password back in its error body).
+    pub(crate) fn redacted(mut self, secret: &str) -> Error {
+        if !secret.is_empty() {
+            self.message = self.message.replace(secret, REDACTED);
+            redact_value(&mut self.details, secret);
+        }
+        self
+    }
+
     /// The stable status of this error.
     pub fn status(&self) -> Status {
         self.status
@@ -207,6 +217,26 @@ impl Error {
             details: &self.details,
             version: crate::VERSION,
         }
+    }
+}
+
+const REDACTED: &str = "<redacted>";
+
+fn redact_value(value: &mut Value, secret: &str) {
+    match value {
+        Value::String(text) if text.contains(secret) => *text = text.replace(secret, REDACTED),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_value(v, secret)),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains(secret)) {
+                let entries = std::mem::take(map);
+                *map = entries
+                    .into_iter()
+                    .map(|(k, v)| (k.replace(secret, REDACTED), v))
+                    .collect();
+            }
+            map.values_mut().for_each(|v| redact_value(v, secret));
+        }
+        _ => {}
     }
 }
 
@@ -278,6 +308,17 @@ mod tests {
         assert_eq!(v["httpStatus"], 404);
         assert_eq!(v["details"]["error"]["status"], 404);
         assert_eq!(v["version"], crate::VERSION);
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_messages_and_details() {
+        let echo = json!({"error": {"message": "bad key sk-123"}, "sk-123": ["x sk-123 y", 1]});
+        let err = Error::api(400, "bad key sk-123", echo).redacted("sk-123");
+        assert_eq!(err.message(), "bad key <redacted>");
+        assert_eq!(
+            err.details(),
+            &json!({"error": {"message": "bad key <redacted>"}, "<redacted>": ["x <redacted> y", 1]})
+        );
     }
 
     #[test]

@@ -1,6 +1,4 @@
-//! Limits of what a caller can pass, and two reported bugs kept as ignored tests until they
-//! are fixed (run them with `cargo test --features emulator --test hostile_limits -- --ignored`;
-//! docs/RELIABILITY.md, "Known limits").
+//! Limits of what a caller can pass: over-long values, arrays where objects belong.
 #![cfg(feature = "emulator")]
 
 mod common;
@@ -9,11 +7,9 @@ use common::*;
 use paperspace::{Client, Config, Operation, Status};
 use serde_json::json;
 
-/// Reported: a request URL longer than the http crate's limit (65534 bytes) is refused while
-/// the request is built, and mapped to `internal` (98), "a bug in the library", instead of an
-/// error that tells the caller the parameters are too long.
+/// A request URL longer than the HTTP library accepts (65534 bytes) is the caller's error,
+/// not `internal`.
 #[test]
-#[ignore = "reported bug: an over-long URL is an `internal` error (src/client.rs, transport_failure)"]
 fn a_url_over_the_http_limit_is_a_caller_error() {
     let client = Client::new(Config {
         max_retries: Some(0),
@@ -34,11 +30,8 @@ fn a_url_over_the_http_limit_is_a_caller_error() {
     }
 }
 
-/// Reported: serde reads a struct from a JSON array positionally, so a six-element array is
-/// accepted as a config (`Config::from_json` in src/client.rs; the parameters were fixed the
-/// same way in `Params::from_json`).
+/// serde reads a struct from a JSON array positionally; a config is an object only.
 #[test]
-#[ignore = "reported bug: a JSON array is read as a config (src/client.rs, Config::from_json)"]
 fn a_config_is_an_object_never_an_array() {
     let err = Config::from_json(r#"["k", "http://127.0.0.1:1", 1000, 1000, 0, "ua"]"#)
         .expect_err("an array is not a config");

@@ -304,8 +304,6 @@ fn reflecting_server(status: u16, requests: usize) -> String {
 }
 
 #[test]
-#[ignore = "known leak, reported: the details of an API error are the server's body as it came \
-            (docs/RELIABILITY.md, known limits); run with --ignored"]
 fn a_server_echoing_the_request_does_not_make_the_client_leak() {
     let mut out = Outputs::default();
     for status in [400, 200] {

@@ -47,7 +47,13 @@ impl Client {
             Idempotency::Unsafe,
         );
         let answer = sent.and_then(checked::<Identified>);
-        answer.map_err(|error| self.with_new_user_state(params, error))
+        answer.map_err(|error| {
+            let error = self.with_new_user_state(params, error);
+            match &params.password {
+                Some(password) => error.redacted(password.expose()),
+                None => error,
+            }
+        })
     }
 
     /// Adds to a failed create's error whether its new user exists (the user is created first).

@@ -24,17 +24,22 @@ pub trait Params: Serialize + for<'de> Deserialize<'de> {
 
     /// Reads parameters from JSON text; empty text means `{}`.
     fn from_json(text: &str) -> Result<Self> {
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        // serde also reads a struct from a JSON array, positionally: `["ps1"]` would be
-        // `{"machineId": "ps1"}`. Parameters are objects only.
-        if !text.trim_start().starts_with('{') {
-            return Err(Error::invalid_argument(
-                "params: invalid type: expected a JSON object",
-            ));
-        }
-        serde_json::from_str(text)
-            .map_err(|e| Error::invalid_argument(format!("params: {}", plain(&e))))
+        read_object("params", text)
     }
+}
+
+/// Reads a JSON object (empty text means `{}`) into `T`; `what` names it in errors.
+pub(crate) fn read_object<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    // serde also reads a struct from a JSON array, positionally: `["ps1"]` would be
+    // `{"machineId": "ps1"}`. Parameters and configs are objects only.
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::invalid_argument(format!(
+            "{what}: invalid type: expected a JSON object"
+        )));
+    }
+    serde_json::from_str(text)
+        .map_err(|e| Error::invalid_argument(format!("{what}: {}", plain(&e))))
 }
 
 /// A serde error in the words of JSON rather than Rust (`expected i64` -> `expected an integer`).
