@@ -271,7 +271,10 @@ soak_go() {
 }
 
 # The Python suite against a cdylib built with AddressSanitizer (RUSTC_BOOTSTRAP=1 lets the
-# stable compiler take -Zsanitizer). Python itself leaks by design: detect_leaks=0.
+# stable compiler take -Zsanitizer). Python itself leaks by design: detect_leaks=0. The two
+# tests that deliver SIGINT to a waiting process are left out: with the ASan runtime preloaded
+# into CPython the signal does not reach Python's handler in time (no memory error is
+# reported; they pass without ASan in make test-python).
 python_asan() {
     local target=$ROOT/target/asan asan_rt
     (cd "$ROOT" && RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR="$target" \
@@ -286,7 +289,8 @@ python_asan() {
         PYTHONPATH=$ROOT/bindings/python/src PAPERSPACE_EMULATOR=$EMULATOR \
             PAPERSPACE_LIB=$target/x86_64-unknown-linux-gnu/release/libpaperspace.so \
             LD_PRELOAD=$asan_rt ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
-            python3 -m pytest -q -p no:cacheprovider tests) >"$OUT/python-asan.out" 2>&1 || true
+            python3 -m pytest -q -p no:cacheprovider tests \
+                -k "not sigint_during_wait and not ctrl_c_in_process") >"$OUT/python-asan.out" 2>&1 || true
     tail -n 5 "$OUT/python-asan.out"
     if grep -q 'ERROR: AddressSanitizer' "$OUT/python-asan.out"; then
         grep -A 30 'ERROR: AddressSanitizer' "$OUT/python-asan.out" | head -n 40
