@@ -31,7 +31,6 @@
 #define SECRET_PASSWORD "Hostile-Pw-5e1f0c7a9b"
 
 static int passed, failed;
-static int known_internal; /* a reported bug: `internal` is tolerated (and printed) */
 static const char *base_url, *api_key;
 static FILE *out_log;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -123,10 +122,6 @@ static ps_status expect(const ps_client *c, size_t op, const char *params, const
         snprintf(list + len, sizeof list - len, " %d", allowed);
     }
     va_end(ap);
-    if (!ok && known_internal && st == PS_STATUS_INTERNAL) {
-        printf("KNOWN BUG (reported, not counted): %s: %.200s\n", label, out ? out : "");
-        ok = 1;
-    }
     check(ok, "%s: status %d (%s), want one of%s: %.300s", label, (int)st, ps_status_name(st),
           list, out ? out : "(null)");
     ps_string_free(out);
@@ -300,16 +295,13 @@ static void huge_and_deep(ps_client *client) {
     expect(client, 0, spaces, "(8 MiB of blanks)", PS_STATUS_OK, -1);
     /* A 4 MiB id or filter is valid JSON and passes the rules: the server refuses it (or the
      * connection fails), with a clear status either way. */
-    /* KNOWN BUG (reported; tests/security_wire.rs, ignored test): a URL over the http crate's
-     * 65534-byte limit comes back as `internal` (98) instead of a caller error. */
-    known_internal = 1;
+    /* A URL over the http crate's 65534-byte limit is the caller's error (it was `internal`). */
     expect(client, 3, long_id, "(4 MiB id)", PS_STATUS_API, PS_STATUS_TRANSPORT,
            PS_STATUS_VALIDATION, PS_STATUS_INVALID_ARGUMENT, -1);
     expect(client, 7, long_id, "(4 MiB id)", PS_STATUS_API, PS_STATUS_TRANSPORT,
            PS_STATUS_VALIDATION, PS_STATUS_INVALID_ARGUMENT, -1);
     expect(client, 4, long_filter, "(4 MiB filter)", PS_STATUS_API, PS_STATUS_TRANSPORT,
            PS_STATUS_VALIDATION, PS_STATUS_INVALID_ARGUMENT, -1);
-    known_internal = 0;
     /* Huge config values */
     char *big_key = repeat("{\"apiKey\": \"", 'K', 4 * MIB, "\", \"baseUrl\": \"http://127.0.0.1:1\"}");
     ps_client *c = NULL;
