@@ -362,7 +362,8 @@ impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
 /// plain http only to loopback so the API key never crosses a network in clear text.
 fn check_base_url(url: &str) -> Result<String> {
     let trimmed = url.trim_end_matches('/');
-    let bad = |why: &str| Error::config(format!("baseUrl {trimmed:?} {why}"));
+    // The value itself is never quoted: a caller who swapped apiKey and baseUrl would see the key.
+    let bad = |why: &str| Error::config(format!("baseUrl {why}"));
     let uri: Uri = trimmed.parse().map_err(|_| bad("is not a valid URL"))?;
     let host = uri.host().ok_or_else(|| bad("has no host"))?;
     if uri.query().is_some() || trimmed.contains('#') {
@@ -371,7 +372,11 @@ fn check_base_url(url: &str) -> Result<String> {
     match uri.scheme_str() {
         Some("https") => {}
         Some("http") if is_loopback(host) => {}
-        Some("http") => return Err(bad("uses plain http to a non-loopback host; use https")),
+        Some("http") => {
+            return Err(bad(&format!(
+                "uses plain http to the non-loopback host {host}; use https"
+            )));
+        }
         _ => {
             return Err(bad(
                 "must start with https:// (or http:// for a loopback host)",
@@ -494,6 +499,17 @@ mod tests {
         out.push('&');
         percent_encode_into(&mut out, "../x/ü");
         assert_eq!(out, "East%20Coast%20%28NY2%29&GPU%2B&..%2Fx%2F%C3%BC");
+    }
+
+    #[test]
+    fn base_url_errors_do_not_quote_the_value() {
+        let err = check_base_url("sk-secret-key-123").unwrap_err();
+        assert_eq!(err.message(), "baseUrl must start with https:// (or http:// for a loopback host)");
+        let err = check_base_url("http://example.com:8080/x").unwrap_err();
+        assert_eq!(
+            err.message(),
+            "baseUrl uses plain http to the non-loopback host example.com; use https"
+        );
     }
 
     #[test]

@@ -197,7 +197,7 @@ func TestConfigErrors(t *testing.T) {
 		want error
 		msg  string
 	}{
-		{paperspace.Config{APIKey: "k", BaseURL: "http://example.com"}, paperspace.ErrConfig, `baseUrl "http://example.com" uses plain http to a non-loopback host; use https`},
+		{paperspace.Config{APIKey: "k", BaseURL: "http://example.com"}, paperspace.ErrConfig, `baseUrl uses plain http to the non-loopback host example.com; use https`},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: -time.Second}, paperspace.ErrConfig, "Timeout must not be negative, got -1s"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(-1)}, paperspace.ErrConfig, "MaxRetries must not be negative, got -1"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(11)}, paperspace.ErrConfig, "maxRetries must be between 0 and 10"},
