@@ -118,8 +118,8 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// call runs one operation: one json.Marshal of params, the C call, one json.Unmarshal of the
-// result into out (skipped when out is nil).
+// call runs one operation: one json.Marshal of params, the C call, one decode of the result into
+// out (decodeResult: what json.Unmarshal would give; skipped when out is nil).
 func (c *Client) call(ctx context.Context, op operation, params, out any) error {
 	if err := ctx.Err(); err != nil {
 		return newError(StatusCancelled, op.String(), "the context ended before the call", err)
@@ -150,8 +150,8 @@ func (c *Client) call(ctx context.Context, op operation, params, out any) error 
 			return
 		}
 		if out != nil {
-			// encoding/json copies what it keeps, so nothing refers to the C string after this.
-			if err := json.Unmarshal(text, out); err != nil {
+			// decodeResult copies what it keeps, so nothing refers to the C string after this.
+			if err := decodeResult(text, out); err != nil {
 				perr = newError(StatusDecode, op.String(), "the result does not fit the Go type: "+err.Error(), nil)
 			}
 		}
