@@ -6,9 +6,9 @@ import json
 import math
 import threading
 from collections.abc import Mapping
-from ctypes import byref, c_void_p
+from ctypes import byref, c_void_p, string_at
 from types import TracebackType
-from typing import Any, List, cast
+from typing import Any, Callable, List, Sequence, cast
 
 from . import _ffi
 from ._errors import ClientClosedError, InvalidArgumentError, PaperspaceError, error_class
@@ -21,6 +21,11 @@ __all__ = ["Client", "Templates", "Machines", "Users"]
 TemplateList = List[Template]
 MachineList = List[Machine]
 UserList = List[User]
+
+_FUNCTIONS = _ffi.FUNCTIONS
+_loads = json.loads
+_string_at = string_at
+_string_free = lib.ps_string_free
 
 # How often the thread that called wait() wakes up to notice Ctrl-C (seconds).
 _WAKE_UP = 0.1
@@ -67,21 +72,71 @@ def _invalid(message: str, operation: str) -> InvalidArgumentError:
     return InvalidArgumentError(message, code=1, kind="invalid_argument", operation=operation)
 
 
-def _encode(operation: str, params: Mapping[str, Any]) -> bytes:
-    """Parameters as the NUL-free ASCII JSON the ABI reads (non-ASCII is \\u-escaped)."""
+class _Refused(TypeError):
+    """A value the JSON encoder cannot take; re-raised as a TypeError naming the operation."""
 
-    def refuse(value: object) -> Any:
-        if isinstance(value, NullType):
-            raise TypeError(f"{operation}: NULL is only accepted as a list filter value")
-        raise TypeError(
-            f"{operation}: a {type(value).__name__} is not a JSON value "
-            "(use str, int, float, bool, None, list or dict)"
-        )
 
+def _refuse(value: object) -> Any:
+    if isinstance(value, NullType):
+        raise _Refused("NULL is only accepted as a list filter value")
+    raise _Refused(f"a {type(value).__name__} is not a JSON value (use str, int, float, bool, None, list or dict)")
+
+
+def _encode_checked(operation: str, params: Mapping[str, Any]) -> bytes:
+    """The reference encoding, with the circular-reference check (what ``_encode`` falls back
+    to when the fast encoder recursed too deep)."""
     try:
-        return json.dumps(params, allow_nan=False, default=refuse, separators=(",", ":")).encode("ascii")
+        return json.dumps(params, allow_nan=False, default=_refuse, separators=(",", ":")).encode("ascii")
+    except _Refused as exc:
+        raise TypeError(f"{operation}: {exc}") from None
     except ValueError as exc:  # NaN/infinity, circular references
         raise _invalid(f"{operation}: {exc}", operation) from None
+
+
+def _fast_encoder() -> Callable[[Any, int], Sequence[str]]:
+    """One JSON encoder for every call: compact separators, ASCII only, no NaN, ``_refuse`` for
+    anything else. ``json.dumps`` builds an encoder (and a C encoder) on every call; this is
+    the C encoder built once, without the circular-reference bookkeeping (a cycle recurses
+    until RecursionError, and ``_encode`` then asks ``_encode_checked`` for the real error).
+    Falls back to a ``JSONEncoder`` when the interpreter has no C encoder with that signature."""
+    encoder = json.JSONEncoder(allow_nan=False, separators=(",", ":"), default=_refuse, check_circular=False)
+    fallback: Callable[[Any, int], Sequence[str]] = lambda value, _level: (encoder.encode(value),)  # noqa: E731
+    try:
+        from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined,unused-ignore]
+
+        if c_make_encoder is None:
+            return fallback
+        fast: Callable[[Any, int], Sequence[str]] = c_make_encoder(
+            None, _refuse, encode_basestring_ascii, None, ":", ",", False, False, False
+        )
+        sample = {"a": [1, -2.5, 1e300, True, False, None, "\u00e9\n\"\\"], "b": {"c": {}}, "d": []}
+        if "".join(fast(sample, 0)) != json.dumps(sample, separators=(",", ":")):
+            return fallback
+        return fast
+    except Exception:  # pragma: no cover - another interpreter's json
+        return fallback
+
+
+_fast = _fast_encoder()
+
+
+def _encode(operation: str, params: Mapping[str, Any]) -> bytes:
+    """Parameters as the NUL-free ASCII JSON the ABI reads (non-ASCII is \\u-escaped)."""
+    try:
+        return "".join(_fast(params, 0)).encode("ascii")
+    except _Refused as exc:
+        raise TypeError(f"{operation}: {exc}") from None
+    except ValueError as exc:  # NaN/infinity
+        raise _invalid(f"{operation}: {exc}", operation) from None
+    except RecursionError:  # a circular reference, or nesting too deep for json anyway
+        return _encode_checked(operation, params)
+
+
+def _payload(operation: str, params: Mapping[str, Any] | None) -> bytes | None:
+    """The ABI's ``params_json``: NULL (read as ``{}``) for no parameters."""
+    if params is None or (type(params) is dict and not params):
+        return None
+    return _encode(operation, params)
 
 
 def _given(**pairs: Any) -> dict[str, Any]:
@@ -157,7 +212,10 @@ class Client:
         user_agent: str | None = None,
     ) -> None:
         self._ptr: Any = None
-        self._cond = threading.Condition(threading.Lock())
+        # Guards _closed, _in_flight and _waits; a plain Lock, taken twice per call. The
+        # Condition on it is only waited on by close() and only notified once closed.
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._in_flight = 0
         self._closed = False
         self._waits: set[_Cancel] = set()
@@ -169,7 +227,7 @@ class Client:
             maxRetries=max_retries,
             userAgent=user_agent,
         )
-        payload = _encode("client_new", config)
+        payload = _payload("client_new", config)
         ptr = _ffi.ClientPtr()
         out = c_void_p()
         try:
@@ -207,12 +265,12 @@ class Client:
     def close(self) -> None:
         """Frees the client. Waits in flight are cancelled (they raise :class:`CancelledError`);
         other calls in flight are waited for. Calling it again does nothing."""
-        with self._cond:
+        with self._idle:
             self._closed = True
             for cancel in self._waits:
                 cancel.trigger()
             while self._in_flight:
-                self._cond.wait()
+                self._idle.wait()
             ptr, self._ptr = self._ptr, None
         if ptr:
             lib.ps_client_free(ptr)
@@ -228,7 +286,7 @@ class Client:
             pass
 
     def _enter(self, cancel: _Cancel | None = None) -> Any:
-        with self._cond:
+        with self._lock:
             if self._closed:
                 raise ClientClosedError("this paperspace_core.Client is closed")
             self._in_flight += 1
@@ -237,35 +295,54 @@ class Client:
             return self._ptr
 
     def _leave(self, cancel: _Cancel | None = None) -> None:
-        with self._cond:
+        with self._lock:
             self._in_flight -= 1
             if cancel is not None:
                 self._waits.discard(cancel)
-            if not self._in_flight:
-                self._cond.notify_all()
+            if self._closed and not self._in_flight:
+                self._idle.notify_all()
 
     # -- calls -----------------------------------------------------------------------------
 
-    def _call(self, operation: str, params: Mapping[str, Any]) -> Any:
-        payload = _encode(operation, params)
-        fn = getattr(lib, "ps_" + operation)
-        ptr = self._enter()
+    def _call(self, operation: str, params: Mapping[str, Any] | None) -> Any:
+        """One operation: ``params`` (``None`` or ``{}`` for none) encoded once, the foreign
+        call, the answer copied out once and decoded by one ``json.loads``. This is the hot
+        path: what ``_enter``/``_leave``/``take_string``/``_result`` do, inlined."""
+        payload = None if params is None or (type(params) is dict and not params) else _encode(operation, params)
+        fn = _FUNCTIONS[operation]
+        lock = self._lock
+        with lock:
+            if self._closed:
+                raise ClientClosedError("this paperspace_core.Client is closed")
+            self._in_flight += 1
+            ptr = self._ptr
+        out = c_void_p()
+        text = None
         try:
-            out = c_void_p()
             try:
-                status = fn(ptr, payload, byref(out))
+                status = fn(ptr, payload, out)  # a c_void_p for a c_void_p*: ctypes passes byref
             finally:
-                text = take_string(out)
+                address = out.value
+                if address:
+                    try:
+                        text = _string_at(address)
+                    finally:
+                        _string_free(address)
         finally:
-            self._leave()
-        return _result(status, text, operation)
+            with lock:
+                self._in_flight -= 1
+                if self._closed and not self._in_flight:
+                    self._idle.notify_all()
+        if status or text is None:
+            return _result(status, text, operation)
+        return _loads(text)
 
-    def _wait(self, params: Mapping[str, Any]) -> Any:
+    def _wait(self, params: Mapping[str, Any] | None) -> Any:
         """``ps_machines_wait_cancellable`` in a worker thread, so that this thread stays
         responsive: on Ctrl-C (or any exception) the wait is cancelled and the exception
         re-raised once the worker has returned (within about 50 ms)."""
         operation = "machines_wait"
-        payload = _encode(operation, params)
+        payload = _payload(operation, params)
         cancel = _Cancel()
         try:
             ptr = self._enter(cancel)
@@ -318,8 +395,8 @@ class Client:
         if operation not in _ffi.OPERATIONS:
             raise ValueError(f"unknown operation {operation!r}; one of {', '.join(_ffi.OPERATIONS)}")
         if operation == "machines_wait":
-            return self._wait(params or {})
-        return self._call(operation, params or {})
+            return self._wait(params)
+        return self._call(operation, params)
 
 
 def _finish_quietly(done: threading.Event, worker: threading.Thread) -> None:
@@ -361,6 +438,17 @@ class Templates(_Resource):
         region: Filter[str] = None,
     ) -> TemplateList:
         """Templates matching every given filter exactly (``NULL`` matches null)."""
+        if (
+            id is None
+            and name is None
+            and label is None
+            and os is None
+            and dt_created is None
+            and team_id is None
+            and user_id is None
+            and region is None
+        ):
+            return cast(TemplateList, self._client._call("templates_list", None))
         params = _filters(
             id=id, name=name, label=label, os=os, dtCreated=dt_created, teamId=team_id, userId=user_id, region=region
         )
@@ -403,30 +491,49 @@ class Machines(_Resource):
         ``password``, ``first_name``, ``last_name``) a failure's ``details`` say whether the
         user was created anyway: ``{"userCreated": True/False/None, "user": ..., "response":
         ...}``."""
-        params = _given(
-            region=region,
-            machineType=machine_type,
-            size=size,
-            billingType=billing_type,
-            machineName=machine_name,
-            templateId=template_id,
-            assignPublicIp=assign_public_ip,
-            dynamicPublicIp=dynamic_public_ip,
-            startOnCreate=start_on_create,
-            networkId=network_id,
-            teamId=team_id,
-            userId=user_id,
-            email=email,
-            password=password,
-            firstName=first_name,
-            lastName=last_name,
-            notificationEmail=notification_email,
-            scriptId=script_id,
-            takeInitialSnapshot=take_initial_snapshot,
-            markSnapshotAsRestorePoint=mark_snapshot_as_restore_point,
-            restorePointFrequency=restore_point_frequency,
-            enableNvlink=enable_nvlink,
-        )
+        # Built by hand rather than with _given(**22 keywords): this is the hot path of create.
+        params: dict[str, Any] = {
+            "region": region,
+            "machineType": machine_type,
+            "size": size,
+            "billingType": billing_type,
+            "machineName": machine_name,
+            "templateId": template_id,
+        }
+        if region is None or machine_type is None or size is None or billing_type is None or machine_name is None or template_id is None:
+            params = {key: value for key, value in params.items() if value is not None}
+        if assign_public_ip is not None:
+            params["assignPublicIp"] = assign_public_ip
+        if dynamic_public_ip is not None:
+            params["dynamicPublicIp"] = dynamic_public_ip
+        if start_on_create is not None:
+            params["startOnCreate"] = start_on_create
+        if network_id is not None:
+            params["networkId"] = network_id
+        if team_id is not None:
+            params["teamId"] = team_id
+        if user_id is not None:
+            params["userId"] = user_id
+        if email is not None:
+            params["email"] = email
+        if password is not None:
+            params["password"] = password
+        if first_name is not None:
+            params["firstName"] = first_name
+        if last_name is not None:
+            params["lastName"] = last_name
+        if notification_email is not None:
+            params["notificationEmail"] = notification_email
+        if script_id is not None:
+            params["scriptId"] = script_id
+        if take_initial_snapshot is not None:
+            params["takeInitialSnapshot"] = take_initial_snapshot
+        if mark_snapshot_as_restore_point is not None:
+            params["markSnapshotAsRestorePoint"] = mark_snapshot_as_restore_point
+        if restore_point_frequency is not None:
+            params["restorePointFrequency"] = restore_point_frequency
+        if enable_nvlink is not None:
+            params["enableNvlink"] = enable_nvlink
         return cast(Machine, self._client._call("machines_create", params))
 
     def availability(self, *, region: str, machine_type: str) -> Availability:

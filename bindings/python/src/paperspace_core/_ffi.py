@@ -17,6 +17,7 @@ import ctypes
 import os
 import sys
 from ctypes import POINTER, Structure, c_char_p, c_int32, c_void_p
+from typing import Any
 
 from ._version import __version__
 
@@ -122,6 +123,10 @@ OPERATIONS = (
 )
 for _op in OPERATIONS:
     _declare(f"ps_{_op}", c_int32, ClientPtr, c_char_p, OutString)
+
+# The foreign function of each operation, looked up once (``lib.ps_x`` is an attribute lookup
+# and a dict lookup on every access). Each is called as ``fn(client, json_or_None, out)``.
+FUNCTIONS: dict[str, Any] = {_op: getattr(lib, f"ps_{_op}") for _op in OPERATIONS}
 
 native_version = (lib.ps_version() or b"").decode("utf-8", "replace")
 if native_version != __version__:
