@@ -174,3 +174,246 @@ fn malformed_requests_get_400_from_the_http_layer() {
     // The emulator still serves others.
     assert_eq!(api.get(TEMPLATES, Some(ADMIN_KEY)).status, 200);
 }
+
+/// Runs `work` on its own thread and fails the test if it has not finished within `limit`
+/// (a hang fails instead of blocking the suite).
+fn within(limit: Duration, work: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        work();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => worker.join().unwrap(),
+        // The work panicked: report its panic.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().unwrap_err())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("not finished within {limit:?}")
+        }
+    }
+}
+
+/// 64 keep-alive connections opened at the same moment: 16 threads share one agent whose pool
+/// keeps 64, each holding 4 answers unread at a time (so 4 connections each), 50 requests per
+/// thread. Every request must be answered.
+#[test]
+fn sixty_four_keep_alive_connections_at_once() {
+    let api = start(fast());
+    let url = api.url(TEMPLATES);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .max_idle_connections_per_host(64)
+        .max_idle_connections(64)
+        .build()
+        .into();
+    within(Duration::from_secs(60), move || {
+        let barrier = std::sync::Barrier::new(16);
+        std::thread::scope(|s| {
+            for _ in 0..16 {
+                s.spawn(|| {
+                    barrier.wait();
+                    let mut left = 50;
+                    while left > 0 {
+                        let batch = left.min(4);
+                        let mut held = Vec::new();
+                        for _ in 0..batch {
+                            let r = agent
+                                .get(&url)
+                                .header("x-api-key", ADMIN_KEY)
+                                .call()
+                                .expect("answered");
+                            assert_eq!(r.status().as_u16(), 200);
+                            held.push(r);
+                        }
+                        for mut r in held {
+                            let text = r.body_mut().read_to_string().expect("whole body");
+                            assert!(text.starts_with("[{"), "{text}");
+                        }
+                        left -= batch;
+                    }
+                });
+            }
+        });
+    });
+    assert_eq!(
+        api.emulator.stats()["requests"]["GET /templates/getTemplates"],
+        800
+    );
+}
+
+/// Sends one keep-alive request on a new connection and reads its whole answer, leaving the
+/// connection open and idle.
+fn idle_connection(api: &Api) -> TcpStream {
+    let mut stream = connect(api);
+    stream
+        .write_all(b"GET /__emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut received = Vec::new();
+    let mut byte = [0u8; 1];
+    while !received.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        received.push(byte[0]);
+    }
+    let head = String::from_utf8(received).unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(!head.contains("Connection: close"), "{head}");
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    stream
+}
+
+#[test]
+fn shutdown_is_prompt_with_idle_keep_alive_connections() {
+    let api = start(fast());
+    let idle: Vec<TcpStream> = (0..10).map(|_| idle_connection(&api)).collect();
+    let t = std::time::Instant::now();
+    api.emulator.shutdown();
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    // Every connection was ended by the server.
+    for mut stream in idle {
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(rest.is_empty());
+    }
+}
+
+/// Above 256 open connections a new one gets a 503 and a log line; the others are served.
+#[test]
+fn connections_over_the_limit_are_refused_with_a_log_line() {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = std::sync::Arc::clone(&log);
+    let emulator =
+        paperspace::emulator::Emulator::start_with_logger("127.0.0.1:0", fast(), move |l| {
+            sink.lock().unwrap().push(l.to_owned())
+        })
+        .unwrap();
+    let api = Api {
+        emulator,
+        agent: emulator_support::agent(),
+    };
+    let open: Vec<TcpStream> = (0..256).map(|_| idle_connection(&api)).collect();
+    let mut extra = connect(&api);
+    let _ = extra.write_all(b"GET /__emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut text = String::new();
+    let _ = extra.read_to_string(&mut text);
+    assert!(
+        text.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("Too many open connections"), "{text}");
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("refused a connection from 127.0.0.1:")),
+        "{:?}",
+        log.lock().unwrap()
+    );
+    // Once one closes, a new connection is served again.
+    drop(open);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut stream = connect(&api);
+        let _ = stream
+            .write_all(b"GET /__emulator/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        if text.starts_with("HTTP/1.1 200 OK\r\n") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_chunked_body_is_read() {
+    let api = start(fast());
+    let body = emulator_support::create_body(serde_json::json!({})).to_string();
+    let (first, second) = body.split_at(10);
+    let mut stream = connect(&api);
+    let request = format!(
+        "POST /machines/createSingleMachinePublic HTTP/1.1\r\nHost: x\r\nx-api-key: {ADMIN_KEY}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         {:x}\r\n{first}\r\n{:x};ext=1\r\n{second}\r\n0\r\nX-Trailer: y\r\n\r\n",
+        first.len(),
+        second.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let text = read_all(stream);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(text.contains("\"state\":\"provisioning\""), "{text}");
+}
+
+#[test]
+fn too_large_bodies_and_heads_are_refused() {
+    let api = start(fast());
+    // A declared body over 1 MiB: 413 at once, without reading it, then the connection ends.
+    let mut stream = connect(&api);
+    stream
+        .write_all(
+            format!(
+                "POST /machines/createSingleMachinePublic HTTP/1.1\r\nHost: x\r\n\
+                 x-api-key: {ADMIN_KEY}\r\nContent-Length: {}\r\n\r\n{{",
+                (1 << 20) + 1
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let text = read_all(stream);
+    assert!(
+        text.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\"message\":\"The request body is too large\"}}"),
+        "{text}"
+    );
+    // The same in chunks.
+    let mut stream = connect(&api);
+    let chunk = "x".repeat(64 * 1024);
+    let mut request = String::from(
+        "POST /machines/createSingleMachinePublic HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    for _ in 0..17 {
+        request.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+    }
+    let _ = stream.write_all(request.as_bytes());
+    let text = read_all(stream);
+    assert!(
+        text.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{text}"
+    );
+    // A head over 64 KiB.
+    let mut stream = connect(&api);
+    let big = "a".repeat(70 * 1024);
+    let _ = stream.write_all(format!("GET /x HTTP/1.1\r\nX-Big: {big}\r\n\r\n").as_bytes());
+    let text = read_all(stream);
+    assert!(text.starts_with("HTTP/1.1 431 "), "{text}");
+    // Both Content-Length and Transfer-Encoding, or an unknown transfer coding: 400.
+    for framing in [
+        "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: gzip\r\n",
+        "Content-Length: 1x\r\n",
+    ] {
+        let mut stream = connect(&api);
+        stream
+            .write_all(format!("POST /x HTTP/1.1\r\nHost: x\r\n{framing}\r\n").as_bytes())
+            .unwrap();
+        let text = read_all(stream);
+        assert!(
+            text.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{framing}: {text}"
+        );
+    }
+    assert_eq!(api.get(TEMPLATES, Some(ADMIN_KEY)).status, 200);
+}

@@ -1,6 +1,6 @@
 //! Fault injection: what a fault object says, how it is read and checked, and the queue that
 //! hands the next matching fault to a request. Which answer a fault produces is decided in
-//! `server.rs`; this file only knows the data.
+//! `handle.rs`; this file only knows the data.
 
 use std::collections::BTreeMap;
 

@@ -38,7 +38,7 @@ pub enum Outcome {
     Truncate(Reply),
 }
 
-/// State shared by the workers.
+/// State shared by the connection threads.
 pub struct Shared {
     pub state: Mutex<State>,
     stopping: Mutex<bool>,

@@ -18,9 +18,9 @@
 mod create;
 mod error;
 mod faults;
-mod front;
 mod handle;
 mod hardware;
+mod http;
 mod ids;
 mod machine;
 mod machines;
@@ -38,14 +38,12 @@ mod users;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
 
 pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
 
 use faults::Fault;
-use front::Front;
 use handle::Shared;
-use server::Worker;
+use server::Server;
 use state::State;
 
 /// The API key of the default scenario's team administrator.
@@ -53,16 +51,12 @@ pub const ADMIN_KEY: &str = "emulator-admin-key";
 /// The API key of the default scenario's plain team member.
 pub const MEMBER_KEY: &str = "emulator-member-key";
 
-/// Workers answering requests; a fault's delay holds one, so there are more than cores.
-const WORKERS: usize = 8;
-
 /// A running emulator. Dropping it shuts it down.
 pub struct Emulator {
     url: String,
+    address: SocketAddr,
     shared: Arc<Shared>,
-    server: Option<Arc<tiny_http::Server>>,
-    front: Option<Front>,
-    workers: Vec<JoinHandle<()>>,
+    server: Option<Server>,
 }
 
 impl Emulator {
@@ -84,38 +78,16 @@ impl Emulator {
     fn start_inner(
         listen: &str,
         scenario: Scenario,
-        log: Option<server::Logger>,
+        log: Option<http::Logger>,
     ) -> io::Result<Emulator> {
-        let inner = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
-        let inner_addr = match inner.server_addr() {
-            tiny_http::ListenAddr::IP(addr) => addr,
-            #[allow(unreachable_patterns)]
-            _ => return Err(io::Error::other("tiny_http did not listen on TCP")),
-        };
-        let server = Arc::new(inner);
-        let front = Front::start(listen, inner_addr)?;
         let shared = Arc::new(Shared::new(State::new(scenario)));
-        let logger = log.map(Arc::new);
-        let mut workers = Vec::with_capacity(WORKERS);
-        for i in 0..WORKERS {
-            let worker = Worker {
-                server: Arc::clone(&server),
-                shared: Arc::clone(&shared),
-                links: front.links(),
-                logger: logger.clone(),
-            };
-            workers.push(
-                thread::Builder::new()
-                    .name(format!("emulator-worker-{i}"))
-                    .spawn(move || worker.run())?,
-            );
-        }
+        let server = Server::start(listen, Arc::clone(&shared), log.map(Arc::new))?;
+        let address = server.address();
         Ok(Emulator {
-            url: format!("http://{}", front.address()),
+            url: format!("http://{address}"),
+            address,
             shared,
             server: Some(server),
-            front: Some(front),
-            workers,
         })
     }
 
@@ -126,10 +98,7 @@ impl Emulator {
 
     /// The address the emulator listens on.
     pub fn address(&self) -> SocketAddr {
-        self.front
-            .as_ref()
-            .map(Front::address)
-            .unwrap_or_else(|| ([0, 0, 0, 0], 0).into())
+        self.address
     }
 
     /// The same JSON as `GET /__emulator/stats`.
@@ -144,26 +113,16 @@ impl Emulator {
         Ok(())
     }
 
-    /// Stops accepting, ends open connections, and joins the workers.
+    /// Stops accepting, ends open connections, and waits for their threads.
     pub fn shutdown(mut self) {
         self.stop();
     }
 
     fn stop(&mut self) {
         self.shared.stop();
-        if let Some(front) = &mut self.front {
-            front.stop();
+        if let Some(mut server) = self.server.take() {
+            server.stop();
         }
-        if let Some(server) = &self.server {
-            for _ in 0..self.workers.len() {
-                server.unblock();
-            }
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-        self.server = None;
-        self.front = None;
     }
 }
 

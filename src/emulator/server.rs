@@ -1,155 +1,207 @@
-//! The workers: each takes requests from tiny_http, answers them through `handle`, and writes
-//! the answer straight to the client socket (see `front.rs` for why), in request order.
+//! The TCP side of the emulator: one thread accepts connections and gives each its own thread
+//! (see `http.rs`), up to [`MAX_CONNECTIONS`] at once. Shutdown wakes the accept loop with a
+//! connection of its own, ends every open socket, and waits for the connection threads.
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpStream};
-use std::sync::Arc;
-use std::time::Instant;
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
-use tiny_http::{Request, Response, Server};
+use super::error::{Reply, error_body};
+use super::handle::Shared;
+use super::http::{Connection, Logger};
 
-use super::error::{ApiError, Reply, reason};
-use super::front::{Links, PROBE_PATH};
-use super::handle::{self, Incoming, Outcome, Shared};
-use super::query::Query;
-use super::routes;
+/// Open connections above this are refused with a 503 (and a log line).
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long shutdown waits for the connection threads to end.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
-/// Request bodies larger than this are refused (413): the API's bodies are tiny.
-const BODY_LIMIT: u64 = 1 << 20;
-
-/// Receives one line per request (method, path and query, status, duration).
-pub type Logger = Box<dyn Fn(&str) + Send + Sync>;
-
-pub struct Worker {
-    pub server: Arc<Server>,
-    pub shared: Arc<Shared>,
-    pub links: Arc<Links>,
-    pub logger: Option<Arc<Logger>>,
+/// The open connections, each by an id, with a handle on its socket to end it at shutdown.
+#[derive(Default)]
+struct Open {
+    sockets: HashMap<u64, TcpStream>,
+    next_id: u64,
+    /// Set at shutdown: no connection is admitted after it.
+    closed: bool,
 }
 
-impl Worker {
-    pub fn run(self) {
-        loop {
-            match self.server.recv() {
-                Ok(request) => self.serve(request),
-                // `unblock` at shutdown; anything else is tiny_http's accept loop failing.
-                Err(_) if self.shared.stopping() => return,
-                Err(_) => {}
-            }
-        }
+#[derive(Default)]
+struct Registry {
+    open: Mutex<Open>,
+    /// Notified whenever a connection ends.
+    ended: Condvar,
+}
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn serve(&self, mut request: Request) {
-        if request.url() == PROBE_PATH {
-            // The front checking a new connection: answered through tiny_http, not counted.
-            let _ = request.respond(Response::empty(204));
+    /// Takes a new connection in, unless the limit is reached or shutdown began.
+    fn admit(&self, stream: &TcpStream) -> Result<u64, Admission> {
+        let mut open = self.lock();
+        if open.closed {
+            return Err(Admission::Closed);
+        }
+        if open.sockets.len() >= MAX_CONNECTIONS {
+            return Err(Admission::Full);
+        }
+        let handle = stream.try_clone().map_err(|_| Admission::Closed)?;
+        let id = open.next_id;
+        open.next_id += 1;
+        open.sockets.insert(id, handle);
+        Ok(id)
+    }
+
+    fn leave(&self, id: u64) {
+        self.lock().sockets.remove(&id);
+        self.ended.notify_all();
+    }
+
+    /// Ends every open connection and waits (a bounded time) for their threads to finish.
+    fn close_all(&self) {
+        let mut open = self.lock();
+        open.closed = true;
+        for socket in open.sockets.values() {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
+        let _ = self
+            .ended
+            .wait_timeout_while(open, SHUTDOWN_WAIT, |open| !open.sockets.is_empty());
+    }
+}
+
+enum Admission {
+    Full,
+    Closed,
+}
+
+/// Removes its connection from the registry when the connection's thread ends, even by a
+/// panic.
+struct Leave {
+    registry: Arc<Registry>,
+    id: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.registry.leave(self.id);
+    }
+}
+
+pub struct Server {
+    address: SocketAddr,
+    registry: Arc<Registry>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Listens on `listen` and serves every connection with `shared`.
+    pub fn start(
+        listen: &str,
+        shared: Arc<Shared>,
+        logger: Option<Arc<Logger>>,
+    ) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(listen)?;
+        let address = listener.local_addr()?;
+        let registry = Arc::new(Registry::default());
+        let acceptor = {
+            let registry = Arc::clone(&registry);
+            thread::Builder::new()
+                .name("emulator-accept".into())
+                .spawn(move || accept_loop(&listener, &shared, &registry, logger.as_ref()))?
+        };
+        Ok(Server {
+            address,
+            registry,
+            acceptor: Some(acceptor),
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Stops accepting, ends every open connection and waits for their threads. The caller
+    /// has already told `Shared` to stop.
+    pub fn stop(&mut self) {
+        if let Some(acceptor) = self.acceptor.take() {
+            // Wake the blocked accept() with a connection of our own. Should that fail, the
+            // accept thread ends at its next connection; the registry admits no more.
+            let mut wake = self.address;
+            if wake.ip().is_unspecified() {
+                wake.set_ip(if wake.is_ipv4() {
+                    [127, 0, 0, 1].into()
+                } else {
+                    Ipv6Addr::LOCALHOST.into()
+                });
+            }
+            if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
+                let _ = acceptor.join();
+            }
+        }
+        self.registry.close_all();
+    }
+}
+
+fn accept_loop(
+    listener: &TcpListener,
+    shared: &Arc<Shared>,
+    registry: &Arc<Registry>,
+    logger: Option<&Arc<Logger>>,
+) {
+    loop {
+        let accepted = listener.accept();
+        if shared.stopping() {
             return;
         }
-        let started = Instant::now();
-        let method = request.method().as_str().to_owned();
-        let url = request.url().to_owned();
-        let (path, raw_query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-        let header = |name: &'static str| {
-            request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv(name))
-                .map(|h| h.value.as_str().to_owned())
+        let Ok((stream, peer)) = accepted else {
+            // Out of file descriptors or similar: back off instead of spinning.
+            thread::sleep(Duration::from_millis(10));
+            continue;
         };
-        let api_key = header("x-api-key");
-        let fault_header = header("x-emulator-fault");
-        let connection = header("connection")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let http10 = request.http_version().0 == 1 && request.http_version().1 == 0;
-        let close_after =
-            connection.contains("close") || (http10 && !connection.contains("keep-alive"));
-        let peer = request.remote_addr().copied();
-
-        let mut body = Vec::new();
-        let read = request
-            .as_reader()
-            .take(BODY_LIMIT + 1)
-            .read_to_end(&mut body);
-        let outcome = if read.is_err() {
-            Outcome::Close
-        } else if body.len() as u64 > BODY_LIMIT {
-            Outcome::Reply(ApiError::new(413, "The request body is too large").into())
-        } else {
-            let req = Incoming {
-                method: method.clone(),
-                path: path.to_owned(),
-                query: Query::parse(raw_query),
-                api_key,
-                fault_header,
-                body,
-            };
-            handle::handle(&self.shared, &req, &routes::route(&method, path))
+        let id = match registry.admit(&stream) {
+            Ok(id) => id,
+            Err(Admission::Closed) => continue,
+            Err(Admission::Full) => {
+                if let Some(log) = logger {
+                    log(&format!(
+                        "refused a connection from {peer}: {MAX_CONNECTIONS} connections are open, the limit"
+                    ));
+                }
+                refuse(stream);
+                continue;
+            }
         };
-
-        // tiny_http hands out one writer per request and lets it write only after the answers
-        // to earlier requests on the same connection: waiting on it keeps answers in order.
-        let mut turn = request.into_writer();
-        let _ = turn.write(&[]);
-        let client = peer.and_then(|p| self.links.client(&p));
-        if let Some(client) = &client {
-            write_outcome(client, &outcome, method == "HEAD", close_after);
-        }
-        drop(turn);
-
-        if let Some(log) = &self.logger {
-            let status = match &outcome {
-                Outcome::Reply(r) => r.status.to_string(),
-                Outcome::Close => "closed".to_owned(),
-                Outcome::Truncate(r) => format!("{} truncated", r.status),
-            };
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            log(&format!("{method} {url} {status} {ms:.1}ms"));
-        }
+        let leave = Leave {
+            registry: Arc::clone(registry),
+            id,
+        };
+        let (shared, logger) = (Arc::clone(shared), logger.cloned());
+        // On failure the closure (socket and registry entry) is dropped: the client sees its
+        // connection closed. A finished connection's thread needs no join.
+        let _ = thread::Builder::new()
+            .name("emulator-conn".into())
+            .spawn(move || {
+                let _leave = leave;
+                Connection::new(stream, &shared, logger.as_deref()).serve();
+            });
     }
 }
 
-/// Status line and headers of a reply; `length` is the announced body length.
-fn head(reply: &Reply, length: usize, close: bool) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    if reply.status != 204 {
-        if let Some(ct) = reply.content_type {
-            out.push_str(&format!("Content-Type: {ct}\r\n"));
-        }
-        out.push_str(&format!("Content-Length: {length}\r\n"));
-    }
-    for (name, value) in &reply.headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if close {
-        out.push_str("Connection: close\r\n");
-    }
-    out.push_str("\r\n");
-    out.into_bytes()
-}
-
-fn write_outcome(client: &TcpStream, outcome: &Outcome, is_head: bool, close_after: bool) {
-    let mut stream = client;
-    match outcome {
-        Outcome::Reply(reply) => {
-            let mut bytes = head(reply, reply.body.len(), close_after);
-            if !is_head && reply.status != 204 {
-                bytes.extend_from_slice(&reply.body);
-            }
-            // One write per answer: no small-packet delays, and no interleaving.
-            let sent = stream.write_all(&bytes);
-            if close_after || sent.is_err() {
-                let _ = client.shutdown(Shutdown::Both);
-            }
-        }
-        Outcome::Close => {
-            let _ = client.shutdown(Shutdown::Both);
-        }
-        Outcome::Truncate(reply) => {
-            let mut bytes = head(reply, reply.body.len(), false);
-            bytes.extend_from_slice(&reply.body[..reply.body.len() / 2]);
-            let _ = stream.write_all(&bytes);
-            let _ = client.shutdown(Shutdown::Both);
-        }
-    }
+/// Answers a connection over the limit with a 503 and closes it, without reading it.
+fn refuse(mut stream: TcpStream) {
+    let message = format!("Too many open connections (the emulator serves {MAX_CONNECTIONS})");
+    let reply = Reply::json(503, error_body(503, &message));
+    let text = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+        reply.body.len()
+    );
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.write_all(&bytes);
+    let _ = stream.shutdown(Shutdown::Write);
 }
