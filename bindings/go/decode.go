@@ -43,6 +43,9 @@ func fastDecode(text []byte, out any) bool {
 	case *[]Template:
 		var v []Template
 		if d.list(func() bool {
+			if v == nil {
+				v = make([]Template, 0, estimate(len(text), 96))
+			}
 			v = append(v, Template{})
 			return d.template(&v[len(v)-1])
 		}, func() { v = make([]Template, 0) }, func() { v = nil }) && d.end() {
@@ -52,6 +55,9 @@ func fastDecode(text []byte, out any) bool {
 	case *[]Machine:
 		var v []Machine
 		if d.list(func() bool {
+			if v == nil {
+				v = make([]Machine, 0, estimate(len(text), 512))
+			}
 			v = append(v, Machine{})
 			return d.machine(&v[len(v)-1])
 		}, func() { v = make([]Machine, 0) }, func() { v = nil }) && d.end() {
@@ -61,6 +67,9 @@ func fastDecode(text []byte, out any) bool {
 	case *[]User:
 		var v []User
 		if d.list(func() bool {
+			if v == nil {
+				v = make([]User, 0, estimate(len(text), 128))
+			}
 			v = append(v, User{})
 			return d.user(&v[len(v)-1])
 		}, func() { v = make([]User, 0) }, func() { v = nil }) && d.end() {
@@ -81,6 +90,12 @@ func fastDecode(text []byte, out any) bool {
 		}
 	}
 	return false
+}
+
+// estimate is the initial capacity of a result slice: a guess at the number of elements from
+// the text's length and the smallest likely size of one element's JSON.
+func estimate(textLen, elemLen int) int {
+	return min(textLen/elemLen+1, 1024)
 }
 
 // maxSkipDepth bounds the nesting of the unknown values the decoder skips; deeper input goes to
@@ -390,6 +405,14 @@ func (d *decoder) strEnd() (int, bool) {
 	return 0, false
 }
 
+// plain marks the ASCII bytes that stand for themselves inside a JSON string.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str consumes a JSON string (at its opening quote) and returns its value as encoding/json
 // decodes it.
 func (d *decoder) str() (string, bool) {
@@ -397,15 +420,16 @@ func (d *decoder) str() (string, bool) {
 	start := d.i + 1
 	i := start
 	ascii := true
-	for i < len(b) {
-		c := b[i]
-		if c == '"' || c == '\\' || c < 0x20 {
-			break
+	for {
+		for i < len(b) && plain[b[i]] {
+			i++
 		}
-		if c >= utf8.RuneSelf {
+		if i < len(b) && b[i] >= utf8.RuneSelf {
 			ascii = false
+			i++
+			continue
 		}
-		i++
+		break
 	}
 	if i < len(b) && b[i] == '"' && (ascii || utf8.Valid(b[start:i])) {
 		d.i = i + 1
