@@ -504,7 +504,10 @@ mod tests {
     #[test]
     fn base_url_errors_do_not_quote_the_value() {
         let err = check_base_url("sk-secret-key-123").unwrap_err();
-        assert_eq!(err.message(), "baseUrl must start with https:// (or http:// for a loopback host)");
+        assert_eq!(
+            err.message(),
+            "baseUrl must start with https:// (or http:// for a loopback host)"
+        );
         let err = check_base_url("http://example.com:8080/x").unwrap_err();
         assert_eq!(
             err.message(),
