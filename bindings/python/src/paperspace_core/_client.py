@@ -216,11 +216,16 @@ class Client:
         user_agent: str | None = None,
     ) -> None:
         self._ptr: Any = None
-        # Guards _closed, _in_flight and _waits; a plain Lock, taken twice per call. The
-        # Condition on it is only waited on by close() and only notified once closed.
+        # Calls in flight: one item each in _calls (list.append and list.pop are atomic). A
+        # call appends, then reads _closed; close() sets _closed, then reads _calls until it
+        # is empty. Each side writes before it reads, with a lock operation in between (the
+        # list's own, or _lock's release), so either the call sees _closed or close() sees the
+        # call and waits for it; and a call takes no lock on its way in or out (a Lock taken
+        # twice per call costs more). _lock guards _closed, _waits and the pointer; close()
+        # alone waits on its Condition, notified only once the client is closed.
+        self._calls: list[None] = []
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._in_flight = 0
         self._closed = False
         self._waits: set[_Cancel] = set()
         config = _given(
@@ -269,11 +274,12 @@ class Client:
     def close(self) -> None:
         """Frees the client. Waits in flight are cancelled (they raise :class:`CancelledError`);
         other calls in flight are waited for. Calling it again does nothing."""
-        with self._idle:
+        with self._lock:
             self._closed = True
             for cancel in self._waits:
                 cancel.trigger()
-            while self._in_flight:
+        with self._idle:
+            while self._calls:
                 self._idle.wait()
             ptr, self._ptr = self._ptr, None
         if ptr:
@@ -289,22 +295,32 @@ class Client:
         except Exception:  # pragma: no cover
             pass
 
+    @property
+    def _in_flight(self) -> int:
+        """How many calls are in flight (in the library or about to be)."""
+        return len(self._calls)
+
     def _enter(self, cancel: _Cancel | None = None) -> Any:
         with self._lock:
             if self._closed:
                 raise ClientClosedError("this paperspace_core.Client is closed")
-            self._in_flight += 1
+            self._calls.append(None)
             if cancel is not None:
                 self._waits.add(cancel)
             return self._ptr
 
     def _leave(self, cancel: _Cancel | None = None) -> None:
         with self._lock:
-            self._in_flight -= 1
+            self._calls.pop()
             if cancel is not None:
                 self._waits.discard(cancel)
-            if self._closed and not self._in_flight:
+            if self._closed and not self._calls:
                 self._idle.notify_all()
+
+    def _wake_closer(self) -> None:
+        """Tells close() that the last call in flight has returned."""
+        with self._idle:
+            self._idle.notify_all()
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -319,17 +335,15 @@ class Client:
         and decoded by one ``json.loads``. This is the hot path: what ``_enter``/``_leave``/
         ``take_string``/``_result`` do, inlined."""
         fn = _FUNCTIONS[operation]
-        lock = self._lock
-        with lock:
+        calls = self._calls
+        calls.append(None)  # first in flight, then the check: see __init__
+        try:
             if self._closed:
                 raise ClientClosedError("this paperspace_core.Client is closed")
-            self._in_flight += 1
-            ptr = self._ptr
-        out = c_void_p()
-        text = None
-        try:
+            out = c_void_p()
+            text = None
             try:
-                status = fn(ptr, payload, out)  # a c_void_p for a c_void_p*: ctypes passes byref
+                status = fn(self._ptr, payload, out)  # a c_void_p for a c_void_p*: ctypes passes byref
             finally:
                 address = out.value
                 if address:
@@ -338,10 +352,9 @@ class Client:
                     finally:
                         _string_free(address)
         finally:
-            with lock:
-                self._in_flight -= 1
-                if self._closed and not self._in_flight:
-                    self._idle.notify_all()
+            calls.pop()
+            if self._closed and not calls:
+                self._wake_closer()
         if status or text is None:
             return _result(status, text, operation)
         return _loads(text)
