@@ -1,6 +1,7 @@
-//! Connection handling: bursts of new connections, one agent shared by threads, keep-alive
-//! and `Connection: close`, HTTP/1.0, `Expect: 100-continue`, HEAD, and pipelined requests
-//! answered in order.
+//! Connection handling: bursts of new connections, one agent shared by threads, 64 keep-alive
+//! connections at once, keep-alive and `Connection: close`, HTTP/1.0, `Expect: 100-continue`,
+//! HEAD, pipelined requests answered in order, chunked bodies, the HTTP layer's refusals, the
+//! connection limit, and a prompt shutdown with idle connections open.
 
 #![cfg(feature = "emulator")]
 

@@ -375,7 +375,8 @@ impl Head {
                     keep_alive |= token.eq_ignore_ascii_case("keep-alive");
                 }
             } else if name.eq_ignore_ascii_case("expect") {
-                head.expect_continue = value.trim().eq_ignore_ascii_case("100-continue");
+                // HTTP/1.0 has no interim answers.
+                head.expect_continue = !http10 && value.trim().eq_ignore_ascii_case("100-continue");
             } else if name.eq_ignore_ascii_case("content-length") {
                 let value = value.trim();
                 if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
