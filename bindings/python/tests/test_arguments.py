@@ -3,7 +3,9 @@ never sent to the server."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -111,3 +113,31 @@ def test_config_types_are_checked_by_the_library() -> None:
         ps.Client(api_key=123, base_url="http://127.0.0.1:1")  # type: ignore[arg-type]
     assert caught.value.operation == "client_new"
     assert caught.value.message.startswith("config: invalid type: a secret must be a string (value not shown)")
+
+
+def test_circular_and_empty_params(client: ps.Client, nothing_sent: None) -> None:
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    with pytest.raises(ps.InvalidArgumentError, match="Circular reference"):
+        client.call("machines_show", {"machineId": "ps1", "x": [loop]})
+    with pytest.raises(TypeError, match="a mappingproxy is not a JSON value"):
+        client.call("templates_list", MappingProxyType({}))
+
+
+def test_create_fast_encoding_is_the_json_encoders() -> None:
+    """machines.create encodes its six required parameters with a format string; it must give
+    exactly the bytes the JSON encoder gives (escapes, non-ASCII, NUL, big numbers)."""
+    from paperspace_core import _client
+
+    keys = ("region", "machineType", "size", "billingType", "machineName", "templateId")
+    for values in [
+        (NY2, "C4", 50, "hourly", "x", UBUNTU),
+        ('q"uote\\', "\u00e9\u2603\U0001f600", 10**30, "\x00\n\t\x1f", "ps\udc80", ""),
+        ("a", "b", -1, "c", "d", "e"),
+    ]:
+        r, mt, size, bt, mn, ti = values
+        assert isinstance(size, int)
+        quote = _client._quote
+        fast = (_client._CREATE_JSON % (quote(r), quote(mt), size, quote(bt), quote(mn), quote(ti))).encode("ascii")
+        assert fast == _client._encode("machines_create", dict(zip(keys, values)))
+        assert fast == json.dumps(dict(zip(keys, values)), separators=(",", ":")).encode("ascii")

@@ -561,7 +561,14 @@ class Machines(_Resource):
             "machineName": machine_name,
             "templateId": template_id,
         }
-        if region is None or machine_type is None or size is None or billing_type is None or machine_name is None or template_id is None:
+        if (
+            region is None
+            or machine_type is None
+            or size is None
+            or billing_type is None
+            or machine_name is None
+            or template_id is None
+        ):
             params = {key: value for key, value in params.items() if value is not None}
         if assign_public_ip is not None:
             params["assignPublicIp"] = assign_public_ip
