@@ -125,19 +125,29 @@ def test_circular_and_empty_params(client: ps.Client, nothing_sent: None) -> Non
 
 
 def test_create_fast_encoding_is_the_json_encoders() -> None:
-    """machines.create encodes its six required parameters with a format string; it must give
-    exactly the bytes the JSON encoder gives (escapes, non-ASCII, NUL, big numbers)."""
+    """machines.create encodes its six required parameters by hand; it must send exactly the
+    bytes the JSON encoder gives (escapes, non-ASCII, NUL, big numbers)."""
     from paperspace_core import _client
 
     keys = ("region", "machineType", "size", "billingType", "machineName", "templateId")
-    for values in [
-        (NY2, "C4", 50, "hourly", "x", UBUNTU),
-        ('q"uote\\', "\u00e9\u2603\U0001f600", 10**30, "\x00\n\t\x1f", "ps\udc80", ""),
-        ("a", "b", -1, "c", "d", "e"),
-    ]:
-        r, mt, size, bt, mn, ti = values
-        assert isinstance(size, int)
-        quote = _client._quote
-        fast = (_client._CREATE_JSON % (quote(r), quote(mt), size, quote(bt), quote(mn), quote(ti))).encode("ascii")
-        assert fast == _client._encode("machines_create", dict(zip(keys, values)))
-        assert fast == json.dumps(dict(zip(keys, values)), separators=(",", ":")).encode("ascii")
+    sent: list[bytes | None] = []
+
+    class Recorder(ps.Client):
+        def _send(self, operation: str, payload: bytes | None) -> Any:
+            sent.append(payload)
+            return {"id": "ps1"}
+
+    with Recorder(api_key="k", base_url="http://127.0.0.1:1") as recorder:
+        for values in [
+            (NY2, "C4", 50, "hourly", "x", UBUNTU),
+            ('q"uote\\', "\u00e9\u2603\U0001f600", 10**30, "\x00\n\t\x1f", "ps\udc80", ""),
+            ("a", "b", -1, "c", "d", "e"),
+        ]:
+            r, mt, size, bt, mn, ti = values
+            assert isinstance(size, int)
+            recorder.machines.create(
+                region=r, machine_type=mt, size=size, billing_type=bt, machine_name=mn, template_id=ti
+            )
+            params = dict(zip(keys, values))
+            assert sent[-1] == _client._encode("machines_create", params)
+            assert sent[-1] == json.dumps(params, separators=(",", ":")).encode("ascii")

@@ -25,8 +25,7 @@ UserList = List[User]
 _FUNCTIONS = _ffi.FUNCTIONS
 # JSON string quoting, as the C JSON encoder does it (ASCII only).
 _quote: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined,unused-ignore]
-# machines_create's params with the six required fields only: what _encode makes of them.
-_CREATE_JSON = '{"region":%s,"machineType":%s,"size":%d,"billingType":%s,"machineName":%s,"templateId":%s}'
+_join = "".join
 _loads = json.loads
 _string_at = string_at
 _string_free = lib.ps_string_free
@@ -538,16 +537,23 @@ class Machines(_Resource):
             and type(machine_name) is str
             and type(template_id) is str
         ):
-            # The usual create, encoded exactly as the JSON encoder would, without it.
-            payload = (
-                _CREATE_JSON
-                % (
+            # The usual create, encoded exactly as the JSON encoder would, without it (one join
+            # is cheaper than a % format, and both than the encoder).
+            payload = _join(
+                (
+                    '{"region":',
                     _quote(region),
+                    ',"machineType":',
                     _quote(machine_type),
-                    size,
+                    ',"size":',
+                    repr(size),
+                    ',"billingType":',
                     _quote(billing_type),
+                    ',"machineName":',
                     _quote(machine_name),
+                    ',"templateId":',
                     _quote(template_id),
+                    "}",
                 )
             ).encode("ascii")
             machine: Machine = self._client._send("machines_create", payload)
