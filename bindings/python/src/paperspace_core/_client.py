@@ -356,7 +356,9 @@ class Client:
                 self._wake_closer()
         if status or text is None:
             return _result(status, text, operation)
-        return _loads(text)
+        # Decoded here rather than by json.loads, whose bytes path first guesses the encoding in
+        # Python; the library's strings are always UTF-8 (what json.loads would pick too).
+        return _loads(text.decode("utf-8", "surrogatepass"))
 
     def _wait(self, params: Mapping[str, Any] | None) -> Any:
         """``ps_machines_wait_cancellable`` in a worker thread, so that this thread stays
