@@ -41,41 +41,11 @@ func fastDecode(text []byte, out any) bool {
 	}
 	switch out := out.(type) {
 	case *[]Template:
-		var v []Template
-		if d.list(func() bool {
-			if v == nil {
-				v = make([]Template, 0, estimate(len(text), 96))
-			}
-			v = append(v, Template{})
-			return d.template(&v[len(v)-1])
-		}, func() { v = make([]Template, 0) }, func() { v = nil }) && d.end() {
-			*out = v
-			return true
-		}
+		return decodeList(&d, out, 96, (*decoder).template)
 	case *[]Machine:
-		var v []Machine
-		if d.list(func() bool {
-			if v == nil {
-				v = make([]Machine, 0, estimate(len(text), 512))
-			}
-			v = append(v, Machine{})
-			return d.machine(&v[len(v)-1])
-		}, func() { v = make([]Machine, 0) }, func() { v = nil }) && d.end() {
-			*out = v
-			return true
-		}
+		return decodeList(&d, out, 512, (*decoder).machine)
 	case *[]User:
-		var v []User
-		if d.list(func() bool {
-			if v == nil {
-				v = make([]User, 0, estimate(len(text), 128))
-			}
-			v = append(v, User{})
-			return d.user(&v[len(v)-1])
-		}, func() { v = make([]User, 0) }, func() { v = nil }) && d.end() {
-			*out = v
-			return true
-		}
+		return decodeList(&d, out, 128, (*decoder).user)
 	case *Machine:
 		var v Machine
 		if d.machine(&v) && d.end() {
@@ -90,6 +60,25 @@ func fastDecode(text []byte, out any) bool {
 		}
 	}
 	return false
+}
+
+// decodeList decodes a JSON array (or null) of one result type into *out, which it writes only
+// on success: elemLen is a typical element's length in bytes, to size the slice once.
+func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T) bool) bool {
+	var v []T
+	ok := d.list(func() bool {
+		if v == nil {
+			v = make([]T, 0, estimate(len(d.data), elemLen))
+		}
+		var zero T
+		v = append(v, zero)
+		return one(d, &v[len(v)-1])
+	}, func() { v = make([]T, 0) }, func() { v = nil })
+	if !ok || !d.end() {
+		return false
+	}
+	*out = v
+	return true
 }
 
 // estimate is the initial capacity of a result slice: a guess at the number of elements from
