@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from _emulator import ADMIN_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, Emulator
 from helpers import NY2, UBUNTU
 
 import paperspace_core as ps

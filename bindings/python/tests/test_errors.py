@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import pytest
-from _emulator import ADMIN_KEY, MEMBER_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, MEMBER_KEY, Emulator
 from helpers import AMS1, NY2, UBUNTU, create_c4
 
 import paperspace_core as ps
@@ -134,7 +134,7 @@ def test_other_4xx_is_a_plain_api_error(client: ps.Client) -> None:
 
 
 def test_rate_limit_without_retries(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=429)
+    emulator.add_faults(path="/templates/getTemplates", status=429)
     with pytest.raises(ps.RateLimitError) as caught:
         client.templates.list()
     assert (caught.value.http_status, caught.value.message) == (429, "Too Many Requests")
@@ -142,7 +142,7 @@ def test_rate_limit_without_retries(client: ps.Client, emulator: Emulator) -> No
 
 
 def test_safe_calls_are_retried(emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=503, count=2)
+    emulator.add_faults(path="/templates/getTemplates", status=503, count=2)
     before = emulator.requests("GET /templates/getTemplates")
     with ps.Client(api_key=ADMIN_KEY, base_url=emulator.url, max_retries=2) as c:
         assert len(c.templates.list()) == 15
@@ -150,7 +150,7 @@ def test_safe_calls_are_retried(emulator: Emulator) -> None:
 
 
 def test_server_error(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=503, count=3)
+    emulator.add_faults(path="/templates/getTemplates", status=503, count=3)
     with pytest.raises(ps.ServerError) as caught:
         client.templates.list()
     assert (caught.value.http_status, caught.value.message) == (503, "Service Unavailable")
@@ -170,7 +170,7 @@ def test_transport_error_to_a_closed_port() -> None:
 
 
 def test_http_timeout(emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", delayMs=2000)
+    emulator.add_faults(path="/templates/getTemplates", delayMs=2000)
     with ps.Client(api_key=ADMIN_KEY, base_url=emulator.url, max_retries=0, timeout=0.3) as c:
         started = time.monotonic()
         with pytest.raises(ps.TimeoutError) as caught:
@@ -192,7 +192,7 @@ def test_wait_timeout_details(client: ps.Client) -> None:
 
 
 def test_decode_error(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/getMachines", action="garbage", status=200)
+    emulator.add_faults(path="/machines/getMachines", action="garbage", status=200)
     with pytest.raises(ps.DecodeError) as caught:
         client.machines.list()
     e = caught.value
@@ -270,7 +270,7 @@ NEW_USER = {"email": "py-new@example.com", "password": "Sup3r-s3cret-pw", "first
 
 
 def test_failed_create_reports_the_new_user(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/createSingleMachinePublic", stage="afterUserCreated", status=500)
+    emulator.add_faults(path="/machines/createSingleMachinePublic", stage="afterUserCreated", status=500)
     with pytest.raises(ps.ServerError) as caught:
         create_c4(client, "py-new-user", **NEW_USER)
     e = caught.value
@@ -286,7 +286,7 @@ def test_failed_create_reports_the_new_user(client: ps.Client, emulator: Emulato
 
 
 def test_failed_create_before_the_user_exists(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/createSingleMachinePublic", status=502)
+    emulator.add_faults(path="/machines/createSingleMachinePublic", status=502)
     with pytest.raises(ps.ServerError) as caught:
         create_c4(client, "py-no-user", **dict(NEW_USER, email="py-nobody@example.com"))
     assert caught.value.details == {

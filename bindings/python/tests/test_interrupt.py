@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from _emulator import ADMIN_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, Emulator
 from helpers import create_c4
 
 import paperspace_core as ps

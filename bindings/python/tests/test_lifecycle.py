@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from _emulator import ADMIN_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, Emulator
 from helpers import NY2, UBUNTU, create_c4
 
 import paperspace_core as ps
@@ -95,7 +95,7 @@ def test_eight_threads_share_one_client(client: ps.Client) -> None:
 
 
 def test_calls_do_not_block_each_other(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", delayMs=400, count=8)
+    emulator.add_faults(path="/templates/getTemplates", delayMs=400, count=8)
     results: list[int] = []
 
     def work() -> None:
@@ -114,7 +114,7 @@ def test_calls_do_not_block_each_other(client: ps.Client, emulator: Emulator) ->
 
 def test_close_waits_for_calls_in_flight(emulator: Emulator) -> None:
     c = make(emulator)
-    emulator.fault(path="/users/getUsers", delayMs=500)
+    emulator.add_faults(path="/users/getUsers", delayMs=500)
     result: list[list[ps.User]] = []
     caller = threading.Thread(target=lambda: result.append(c.users.list(email="admin@example.com")))
     caller.start()

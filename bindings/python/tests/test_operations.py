@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from _emulator import Emulator
+from paperspace_core.testing import Emulator
 from helpers import NY2, UBUNTU, WINDOWS, create_c4
 
 import paperspace_core as ps
