@@ -189,7 +189,10 @@ def test_fixtures_in_a_pytest_run(pytester: pytest.Pytester) -> None:
             """
         )
     )
-    result = pytester.runpytest_subprocess("-p", "paperspace_core.testing.pytest_plugin", "-p", "no:cacheprovider")
+    # Loaded by name (the package is not installed here; "no:" keeps an installed copy out).
+    result = pytester.runpytest_subprocess(
+        "-p", "no:paperspace_core", "-p", "paperspace_core.testing.pytest_plugin", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=4)
 
 
