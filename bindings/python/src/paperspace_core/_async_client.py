@@ -56,8 +56,9 @@ async def _run(native: Native, name: bytes, body: Optional[bytes], timeout_ms: O
         except RuntimeError:  # the loop is closed: nobody waits any more
             pass
 
+    thread = threading.Thread(target=work, name="paperspace-async-call", daemon=True)
     try:
-        threading.Thread(target=work, name="paperspace-async-call", daemon=True).start()
+        thread.start()
     except BaseException:
         job.abandon()
         raise
@@ -67,6 +68,7 @@ async def _run(native: Native, name: bytes, body: Optional[bytes], timeout_ms: O
         native.cancel(job.token)
         try:
             await done  # the library returns within about 50 ms of the trigger
+            thread.join(0.1)  # it only has to return now: no thread outlives the task
         except asyncio.CancelledError:  # cancelled again: stop waiting
             pass
         raise

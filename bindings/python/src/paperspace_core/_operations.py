@@ -8,7 +8,7 @@ empty, so a new operation in the library cannot go unnoticed here).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Mapping, Tuple
 
 from ._ffi import lib
 
@@ -32,7 +32,7 @@ def method_name(operation: str) -> Tuple[str, str]:
     raise KeyError(f"operation {operation!r} belongs to no resource of the client")
 
 
-def missing_methods(resource_classes: Dict[str, type]) -> List[str]:
+def missing_methods(resource_classes: Mapping[str, type]) -> List[str]:
     """The operations of the table without a method among ``resource_classes``
     (``{"templates": Templates, ...}``)."""
     missing = []
