@@ -149,7 +149,7 @@ def test_sdist_carries_the_crate(dist_dir: Path) -> None:
     )
     for name in ("LICENSE", "setup.py", "pyproject.toml", "src/paperspace_core/testing/pytest_plugin.py"):
         assert name in names
-    assert [n for n in names if "_native" in n or "target/" in n] == []
+    assert [n for n in names if "/_native/" in n or n.startswith("crate/target/")] == []
 
 
 def test_the_wheel_installs_and_works_in_a_fresh_venv(dist_dir: Path, tmp_path: Path) -> None:
@@ -167,9 +167,17 @@ def test_the_sdist_builds_and_works_in_a_fresh_venv(dist_dir: Path, tmp_path: Pa
     if shutil.which("cargo") is None:
         pytest.fail("building the sdist needs cargo on PATH")
     python = venv(tmp_path / "venv")
-    # A fixed cargo target dir, so that later runs reuse the compiled dependencies.
+    # pip builds an archive by unpacking it to a new temporary directory and building there;
+    # given the unpacked tree, it builds in place. Unpacked here at a fixed place, with a fixed
+    # cargo target dir, later runs reuse the compiled crate (cargo's fingerprints hold the
+    # sources' paths), and the build still sees only what the sdist carries.
+    tree = Path(os.environ.get("PAPERSPACE_SDIST_TREE", str(tmp_path / "tree")))
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    with tarfile.open(dist_dir / SDIST) as archive:
+        archive.extractall(tree)
     target = os.environ.get("PAPERSPACE_SDIST_TARGET_DIR", str(tmp_path / "target"))
     env = clean_env(CARGO_TARGET_DIR=target)
-    pip_install(python, str(dist_dir / SDIST), env=env, timeout=1500)
+    pip_install(python, str(tree / f"paperspace_core-{VERSION}"), env=env, timeout=1500)
     result = run(python, "-c", USE, cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, USE_OUTPUT), result.stderr

@@ -250,13 +250,16 @@ class Delegation(TypedDict, total=False):
     machine: Any
 
 
-class ResourceDelegation(TypedDict, total=False):
+class _Delegated(TypedDict):
+    id: int
+    accessTokenId: Secret
+
+
+class ResourceDelegation(_Delegated, total=False):
     """A resource delegation as ``resource_delegations.create`` returns it. ``accessTokenId``
     grants access to the delegated resources: it is a :class:`Secret` (``.reveal()`` gives the
     token), so it never shows in a repr or a log."""
 
-    id: int
     delegation: Delegation
     isEnabled: bool
-    accessTokenId: Secret
     dtCreated: str
