@@ -91,6 +91,8 @@ def test_a_call_from_a_signal_handler_during_a_call(emulator: Emulator, sigusr1:
     client.close()
 
 
+# Forking with a thread in flight is the point here (Python 3.12+ warns about it).
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_the_child_of_a_fork_has_its_own_bookkeeping(emulator: Emulator) -> None:
     client = make(emulator)
     emulator.add_faults(path="/users/getUsers", delayMs=1000)
