@@ -302,7 +302,11 @@ python_asan() {
     grep -E -q '[0-9]+ passed' "$OUT/python-asan.out"
 }
 
-FUZZ_TARGETS=(abi_client_new abi_operation abi_wait_cancellable decode_responses decode_models)
+# Every target of the cargo-fuzz project (tests/fuzz/fuzz_targets/<name>.rs).
+FUZZ_TARGETS=()
+for f in "$ROOT"/tests/fuzz/fuzz_targets/*.rs; do
+    FUZZ_TARGETS+=("$(basename "$f" .rs)")
+done
 
 install_cargo_fuzz() {
     if ! cargo fuzz --version >/dev/null 2>&1; then
