@@ -1,19 +1,30 @@
+//go:build cgo
+
 package paperspace
 
-// This is the only file with #cgo directives.
+// This is the only file with #cgo directives. The header is the module's own copy of the
+// library's include/paperspace.h (header_test.go keeps the two identical), so the module needs
+// nothing outside its directory.
 //
-// Default: link the static library bindings/go/lib/libpaperspace.a (copied there by
-// `make -C bindings/go lib`), so a Go program is one self-contained binary. Only the .a is kept
-// in that directory, so the linker cannot pick a shared library instead. The system libraries
-// are the ones Rust's standard library needs (`pkg-config --static --libs paperspace`).
+// Default: link the static library lib/GOOS_GOARCH/libpaperspace.a (put there, with
+// zz_library_digest_GOOS_GOARCH.go, by `make lib` in this directory), so a Go program is one
+// self-contained binary. Only the .a is kept in that directory, so the linker cannot pick a
+// shared library instead. The system libraries are the ones Rust's standard library needs
+// (`pkg-config --static --libs paperspace`).
 //
-// With the build tag paperspace_shared: use an installed libpaperspace.so through pkg-config
-// (`make install` writes paperspace.pc).
+// Build tag paperspace_static: the same library, and a fully static program (-static; libgcc's
+// static unwinder libgcc_eh instead of the shared libgcc_s).
+//
+// Build tag paperspace_shared: an installed libpaperspace.so found through pkg-config (`make
+// install` at the top of the repository writes paperspace.pc).
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo !paperspace_shared LDFLAGS: -L${SRCDIR}/lib -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-#cgo paperspace_shared pkg-config: paperspace
+#cgo CFLAGS: -I${SRCDIR}
+#cgo linux,amd64,!paperspace_shared LDFLAGS: -L${SRCDIR}/lib/linux_amd64
+#cgo linux,arm64,!paperspace_shared LDFLAGS: -L${SRCDIR}/lib/linux_arm64
+#cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+#cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace -lgcc_eh -lutil -lrt -lpthread -lm -ldl -lc
+#cgo paperspace_shared,!paperspace_static pkg-config: paperspace
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +33,6 @@ package paperspace
 import "C"
 
 import "unsafe"
-
-// libraryDigest is set by bindings/go/Makefile (-ldflags -X) to a digest of lib/libpaperspace.a.
-// The Go build cache does not notice a changed C library; a different linker flag does, so a
-// rebuilt library is always relinked.
-var libraryDigest string
 
 // operation names one C ABI call; the names are those of the error JSON's "operation".
 type operation int

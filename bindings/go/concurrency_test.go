@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 // 32 goroutines share one client; every answer must be the right one.

@@ -1,9 +1,10 @@
 // Package paperspace is a client for the Paperspace Core API, over the C ABI of the Rust library
 // libpaperspace (cgo).
 //
-// By default the static library is linked, so a program is one self-contained binary; the build
-// tag paperspace_shared links an installed libpaperspace.so through pkg-config instead. See
-// README.md for how to build and link.
+// The package needs cgo. By default it links the static library that `make lib` installs in the
+// module, so a program is one self-contained binary; the build tag paperspace_static makes the
+// program fully static, and paperspace_shared links an installed libpaperspace.so through
+// pkg-config instead. See README.md for how to build and link.
 //
 // # Usage
 //

@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 // Create a machine, wait until it is ready, then destroy it. The API key and host come from

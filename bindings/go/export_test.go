@@ -1,3 +1,5 @@
+//go:build cgo
+
 package paperspace
 
 // StatusNameFromLibrary exposes ps_status_name to the tests (test files cannot use cgo).

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 func TestLibraryVersionMatchesBinding(t *testing.T) {
@@ -379,8 +379,9 @@ func TestCancelledContextBeforeTheCall(t *testing.T) {
 	}
 }
 
-// The system libraries of the static link line (cgo.go) are the ones paperspace.pc lists for
-// static linking.
+// The system libraries of the default link line (cgo.go) are the ones paperspace.pc lists for
+// static linking, and the fully static line (build tag paperspace_static) differs only in -static
+// and libgcc's static unwinder.
 func TestLinkLineMatchesPkgConfig(t *testing.T) {
 	pc, err := os.ReadFile("../../paperspace.pc.in")
 	if err != nil {
@@ -391,11 +392,16 @@ func TestLinkLineMatchesPkgConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	private := regexp.MustCompile(`(?m)^Libs\.private:\s*(.*)$`).FindSubmatch(pc)
-	ldflags := regexp.MustCompile(`(?m)^#cgo !paperspace_shared LDFLAGS: -L\$\{SRCDIR\}/lib -lpaperspace (.*)$`).FindSubmatch(src)
-	if private == nil || ldflags == nil {
-		t.Fatalf("link lines not found (pc: %v, cgo.go: %v)", private != nil, ldflags != nil)
+	ldflags := regexp.MustCompile(`(?m)^#cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace (.*)$`).FindSubmatch(src)
+	static := regexp.MustCompile(`(?m)^#cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace (.*)$`).FindSubmatch(src)
+	if private == nil || ldflags == nil || static == nil {
+		t.Fatalf("link lines not found (pc: %v, cgo.go: %v, %v)", private != nil, ldflags != nil, static != nil)
 	}
-	if got, want := strings.TrimSpace(string(ldflags[1])), strings.TrimSpace(string(private[1])); got != want {
+	want := strings.TrimSpace(string(private[1]))
+	if got := strings.TrimSpace(string(ldflags[1])); got != want {
 		t.Errorf("cgo.go links %q, paperspace.pc.in says %q", got, want)
+	}
+	if got, want := strings.TrimSpace(string(static[1])), strings.Replace(want, "-lgcc_s", "-lgcc_eh", 1); got != want {
+		t.Errorf("cgo.go links %q statically, want %q", got, want)
 	}
 }
