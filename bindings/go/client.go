@@ -5,10 +5,13 @@ package paperspace
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,7 +37,19 @@ type Config struct {
 	MaxRetries *int
 	// UserAgent defaults to "paperspace/<version>".
 	UserAgent string
+	// MaxConcurrentCalls bounds the calls this client runs at once (default 64). Each running
+	// call holds an OS thread while the library does its HTTP work; the calls beyond the bound
+	// wait for a free slot without a thread of their own, and give up when their context ends.
+	MaxConcurrentCalls int
+	// Logger, when set, receives one Debug record per call: the operation, its status ("ok"
+	// or the error's kind), the HTTP status of an API error, and the duration. Parameters,
+	// results and the API key are never logged.
+	Logger *slog.Logger
 }
+
+// DefaultMaxConcurrentCalls is the bound on a client's calls at once when
+// Config.MaxConcurrentCalls is 0.
+const DefaultMaxConcurrentCalls = 64
 
 // configJSON is Config on the wire.
 type configJSON struct {
@@ -47,19 +62,28 @@ type configJSON struct {
 }
 
 // Client is a Paperspace Core API client. It is safe for concurrent use by many goroutines;
-// calls run in parallel. Each call blocks one OS thread while the library does the HTTP work.
+// calls run in parallel, at most Config.MaxConcurrentCalls at once.
 //
 // Call Close when done: the client holds C memory (a connection pool) that the garbage
 // collector cannot see. A cleanup frees a forgotten client, but may never run.
 type Client struct {
-	mu      sync.RWMutex // calls hold it for reading, Close for writing
-	ptr     *cClient     // nil once closed
+	ptr     *cClient // freed once by Close, after the last call in flight
 	cleanup runtime.Cleanup
+	logger  *slog.Logger
+	slots   chan struct{} // one element per running call: the MaxConcurrentCalls bound
+
+	// state is the number of calls in flight, plus closedBit once Close has started. A call
+	// enters only while the bit is clear, so the count can only fall after Close.
+	state    atomic.Int64
+	closing  chan struct{} // closed when Close starts: wakes the calls waiting for a slot
+	drained  chan struct{} // closed when Close has started and no call is in flight
+	freeOnce sync.Once
 
 	waitsMu sync.Mutex
 	waits   map[*cCancel]struct{} // cancel flags of the waits in flight, triggered by Close
-	closing bool                  // Close has started; guarded by waitsMu
 }
+
+const closedBit = 1 << 62
 
 // NewClient creates a client. A bad configuration is an *Error matching ErrConfig (unusable
 // values, a missing API key) or ErrInvalidArgument.
@@ -76,6 +100,13 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.MaxRetries != nil && *cfg.MaxRetries < 0 {
 		return nil, newError(StatusConfig, op, fmt.Sprintf("MaxRetries must not be negative, got %d", *cfg.MaxRetries), nil)
 	}
+	if cfg.MaxConcurrentCalls < 0 {
+		return nil, newError(StatusConfig, op, fmt.Sprintf("MaxConcurrentCalls must not be negative, got %d", cfg.MaxConcurrentCalls), nil)
+	}
+	slots := cfg.MaxConcurrentCalls
+	if slots == 0 {
+		slots = DefaultMaxConcurrentCalls
+	}
 	config, err := json.Marshal(configJSON{
 		APIKey:           cfg.APIKey,
 		BaseURL:          cfg.BaseURL,
@@ -91,38 +122,117 @@ func NewClient(cfg Config) (*Client, error) {
 	if status != StatusOK {
 		return nil, parseError(status, op, errJSON)
 	}
-	c := &Client{ptr: ptr, waits: make(map[*cCancel]struct{})}
+	c := &Client{
+		ptr:     ptr,
+		logger:  cfg.Logger,
+		slots:   make(chan struct{}, slots),
+		closing: make(chan struct{}),
+		drained: make(chan struct{}),
+		waits:   make(map[*cCancel]struct{}),
+	}
 	// Safety net only: frees the C client if c becomes unreachable without Close. It holds the
 	// C pointer, not c, so it does not keep c alive.
 	c.cleanup = runtime.AddCleanup(c, freeCClient, ptr)
 	return c, nil
 }
 
-// Close frees the client. It waits for the calls in flight to return, cancelling the waits in
-// flight first (they return an error matching ErrCancelled and ErrClosed). Close is
-// idempotent; calls after Close return an error matching ErrClosed. It always returns nil.
+// Close frees the client. Calls made after Close has started fail at once with an error
+// matching ErrClosed (and nothing else); calls waiting for a slot (MaxConcurrentCalls) fail the
+// same way; waits in flight are cancelled (their error matches ErrCancelled and ErrClosed).
+// Close then waits for the calls in flight to return and frees the C client. It takes no lock
+// that a new call would queue behind. Close is idempotent and safe to call concurrently; it
+// always returns nil.
 func (c *Client) Close() error {
-	c.waitsMu.Lock()
-	c.closing = true
-	for cancel := range c.waits {
-		triggerCancel(cancel)
+	for {
+		s := c.state.Load()
+		if s&closedBit != 0 {
+			break // closed already: wait for the same drain below
+		}
+		if c.state.CompareAndSwap(s, s|closedBit) {
+			close(c.closing)
+			c.waitsMu.Lock()
+			for cancel := range c.waits {
+				triggerCancel(cancel)
+			}
+			c.waitsMu.Unlock()
+			if s == 0 {
+				close(c.drained)
+			}
+			break
+		}
 	}
-	c.waitsMu.Unlock()
-
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ptr == nil {
-		return nil
-	}
-	c.cleanup.Stop()
-	freeCClient(c.ptr)
-	c.ptr = nil
+	<-c.drained
+	c.freeOnce.Do(func() {
+		c.cleanup.Stop()
+		freeCClient(c.ptr)
+	})
 	return nil
 }
 
-// call runs one operation: one json.Marshal of params, the C call, one decode of the result into
-// out (decodeResult: what json.Unmarshal would give; skipped when out is nil).
+// enter counts a call in flight; false once Close has started.
+func (c *Client) enter() bool {
+	for {
+		s := c.state.Load()
+		if s&closedBit != 0 {
+			return false
+		}
+		if c.state.CompareAndSwap(s, s+1) {
+			return true
+		}
+	}
+}
+
+// leave ends a call in flight; the last one after Close lets Close free the client.
+func (c *Client) leave() {
+	if c.state.Add(-1) == closedBit {
+		close(c.drained)
+	}
+}
+
+// acquire takes one of the MaxConcurrentCalls slots, giving up when ctx ends or Close starts.
+func (c *Client) acquire(ctx context.Context, op operation) error {
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return newError(StatusCancelled, op.String(), "the context ended while the call waited for a free slot (MaxConcurrentCalls)", ctx.Err())
+	case <-c.closing:
+		return closedError(op)
+	}
+}
+
+func closedError(op operation) *Error {
+	return newError(StatusClosed, op.String(), "the client is closed", ErrClosed)
+}
+
+// call runs one operation and logs it (Config.Logger).
 func (c *Client) call(ctx context.Context, op operation, params, out any) error {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return c.run(ctx, op, params, out)
+	}
+	start := time.Now()
+	err := c.run(ctx, op, params, out)
+	attrs := []slog.Attr{slog.String("operation", op.String()), slog.String("status", "ok")}
+	var perr *Error
+	if errors.As(err, &perr) {
+		attrs[1] = slog.String("status", perr.Kind)
+		if perr.HTTPStatus != 0 {
+			attrs = append(attrs, slog.Int("httpStatus", perr.HTTPStatus))
+		}
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "paperspace call", attrs...)
+	return err
+}
+
+// run runs one operation: one json.Marshal of params, the C call, one decode of the result into
+// out (decodeResult: what json.Unmarshal would give; skipped when out is nil).
+func (c *Client) run(ctx context.Context, op operation, params, out any) error {
 	if err := ctx.Err(); err != nil {
 		return newError(StatusCancelled, op.String(), "the context ended before the call", err)
 	}
@@ -131,17 +241,20 @@ func (c *Client) call(ctx context.Context, op operation, params, out any) error 
 		return newError(StatusInvalidArgument, op.String(), "params: "+err.Error(), nil)
 	}
 
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
-		return newError(StatusInvalidArgument, op.String(), "the client is closed", ErrClosed)
+	if !c.enter() {
+		return closedError(op)
 	}
+	defer c.leave()
+	if err := c.acquire(ctx, op); err != nil {
+		return err
+	}
+	defer func() { <-c.slots }()
 
 	var cancel *cCancel
 	var release func() error
 	if op == opMachinesWait {
 		if cancel, release = c.watch(ctx); cancel == nil {
-			return newError(StatusCancelled, op.String(), "the client is closing", ErrClosed)
+			return closedError(op)
 		}
 	}
 
@@ -163,7 +276,6 @@ func (c *Client) call(ctx context.Context, op operation, params, out any) error 
 			perr.cause = cause // matches ctx.Err() (or ErrClosed) as well as ErrCancelled
 		}
 	}
-	runtime.KeepAlive(c)
 	if perr != nil {
 		return perr
 	}
@@ -176,7 +288,7 @@ func (c *Client) call(ctx context.Context, op operation, params, out any) error 
 func (c *Client) watch(ctx context.Context) (*cCancel, func() error) {
 	cancel := newCancel()
 	c.waitsMu.Lock()
-	if c.closing {
+	if c.isClosing() {
 		c.waitsMu.Unlock()
 		freeCancel(cancel)
 		return nil, nil
@@ -195,18 +307,20 @@ func (c *Client) watch(ctx context.Context) (*cCancel, func() error) {
 		}
 		c.waitsMu.Lock()
 		delete(c.waits, cancel)
-		closing := c.closing
 		c.waitsMu.Unlock()
 		freeCancel(cancel)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if closing {
+		if c.isClosing() {
 			return ErrClosed
 		}
 		return nil
 	}
 }
+
+// isClosing reports whether Close has started.
+func (c *Client) isClosing() bool { return c.state.Load()&closedBit != 0 }
 
 var versionCheck = sync.OnceValue(func() error {
 	lib := LibraryVersion()

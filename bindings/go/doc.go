@@ -28,9 +28,11 @@
 //
 // # Concurrency
 //
-// A Client may be shared by any number of goroutines; calls run in parallel, each on its own OS
-// thread while the library performs the HTTP request. Close waits for the calls in flight (it
-// cancels the waits in flight first), so it never frees the client under a call.
+// A Client may be shared by any number of goroutines; calls run in parallel, at most
+// Config.MaxConcurrentCalls (default 64) at once, each on an OS thread while the library performs
+// the HTTP request; the others wait for a slot without a thread, honouring their context. Calls
+// made after Close has started fail at once (ErrClosed); Close cancels the waits in flight and
+// waits for the calls in flight, so it never frees the client under a call.
 //
 // # Contexts
 //

@@ -29,6 +29,10 @@ const (
 	StatusPanic           Status = 99 // a panic was caught at the library's boundary
 )
 
+// StatusClosed is this binding's own code for a call made after Client.Close (kind "closed");
+// the library never returns it.
+const StatusClosed Status = -1
+
 var statusNames = map[Status]string{
 	StatusOK:              "ok",
 	StatusInvalidArgument: "invalid_argument",
@@ -42,6 +46,7 @@ var statusNames = map[Status]string{
 	StatusMachineError:    "machine_error",
 	StatusInternal:        "internal",
 	StatusPanic:           "panic",
+	StatusClosed:          "closed",
 }
 
 // String returns the snake_case name of the code ("validation", "machine_error", ...), the

@@ -26,7 +26,7 @@ func TestStatusStrings(t *testing.T) {
 	want := map[paperspace.Status]string{
 		0: "ok", 1: "invalid_argument", 2: "validation", 3: "config", 4: "transport", 5: "timeout",
 		6: "api", 7: "decode", 8: "cancelled", 9: "machine_error", 98: "internal", 99: "panic",
-		42: "status(42)",
+		-1: "closed", 42: "status(42)",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {
@@ -201,6 +201,7 @@ func TestConfigErrors(t *testing.T) {
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: -time.Second}, paperspace.ErrConfig, "Timeout must not be negative, got -1s"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(-1)}, paperspace.ErrConfig, "MaxRetries must not be negative, got -1"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(11)}, paperspace.ErrConfig, "maxRetries must be between 0 and 10"},
+		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxConcurrentCalls: -1}, paperspace.ErrConfig, "MaxConcurrentCalls must not be negative, got -1"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: 2 * time.Hour}, paperspace.ErrConfig, "timeoutMs must be between 1 and 3600000"},
 		{paperspace.Config{APIKey: "bad\nkey", BaseURL: "http://127.0.0.1:1"}, paperspace.ErrConfig, "apiKey must not contain control characters"},
 	}
@@ -358,10 +359,25 @@ func TestClosedClient(t *testing.T) {
 	for name, call := range calls {
 		err := call()
 		var perr *paperspace.Error
-		if !errors.Is(err, paperspace.ErrClosed) || !errors.As(err, &perr) || perr.Message != "the client is closed" {
-			t.Errorf("%s after Close = %v", name, err)
+		if !errors.Is(err, paperspace.ErrClosed) || !errors.As(err, &perr) || perr.Message != "the client is closed" ||
+			perr.Code != paperspace.StatusClosed || perr.Kind != "closed" || perr.HTTPStatus != 0 ||
+			err.Error() != "paperspace: "+perr.Operation+": closed: the client is closed" {
+			t.Errorf("%s after Close = %#v", name, err)
+		}
+		for _, other := range allSentinels {
+			if errors.Is(err, other) {
+				t.Errorf("%s after Close matches %v", name, other)
+			}
 		}
 	}
+}
+
+// allSentinels are the sentinel errors other than ErrClosed.
+var allSentinels = []error{
+	paperspace.ErrInvalidArgument, paperspace.ErrValidation, paperspace.ErrConfig, paperspace.ErrTransport,
+	paperspace.ErrTimeout, paperspace.ErrAPI, paperspace.ErrDecode, paperspace.ErrCancelled,
+	paperspace.ErrMachineError, paperspace.ErrInternal, paperspace.ErrUnauthorized, paperspace.ErrNotFound,
+	paperspace.ErrRateLimited, paperspace.ErrServer,
 }
 
 func TestCancelledContextBeforeTheCall(t *testing.T) {
