@@ -23,7 +23,8 @@ func (c *Client) ListTemplates(ctx context.Context, filter TemplateFilter) ([]Te
 // is never sent twice.
 func (c *Client) CreateMachine(ctx context.Context, params CreateMachineParams) (*Machine, error) {
 	var machine Machine
-	if err := c.call(ctx, opMachinesCreate, &params, &machine); err != nil {
+	wire := createWire{CreateMachineParams: &params, Password: string(params.Password)}
+	if err := c.call(ctx, opMachinesCreate, &wire, &machine); err != nil {
 		return nil, err
 	}
 	return &machine, nil

@@ -163,14 +163,23 @@ func TestCreateParamsJSONAndSecret(t *testing.T) {
 		BillingType: paperspace.BillingHourly, MachineName: "m", TemplateID: "t04azgph",
 		DynamicPublicIP: paperspace.Ptr(true), Email: "a@b.co", Password: "hunter22",
 	}
-	want := `{"region":"Europe (AMS1)","machineType":"GPU+","size":50,"billingType":"hourly","machineName":"m","templateId":"t04azgph","dynamicPublicIp":true,"email":"a@b.co","password":"hunter22"}`
+	want := `{"region":"Europe (AMS1)","machineType":"GPU+","size":50,"billingType":"hourly","machineName":"m","templateId":"t04azgph","dynamicPublicIp":true,"email":"a@b.co","password":"\u003credacted\u003e"}` // json.Marshal escapes < and >
 	if got := mustJSON(t, params); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-		if text := fmt.Sprintf(format, params); strings.Contains(text, "hunter22") {
-			t.Errorf("%s shows the password: %s", format, text)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10s", "%d"} {
+		for _, v := range []any{params, params.Password, &params} {
+			if text := fmt.Sprintf(format, v); strings.Contains(text, "hunter22") ||
+				strings.Contains(text, fmt.Sprintf("%x", "hunter22")) || strings.Contains(text, fmt.Sprintf("%X", "hunter22")) {
+				t.Errorf("%s of %T shows the password: %s", format, v, text)
+			}
 		}
+	}
+	if got := fmt.Sprintf("%s %q %#v", params.Password, params.Password, params.Password); got != `<redacted> "<redacted>" "<redacted>"` {
+		t.Errorf("Secret prints as %s", got)
+	}
+	if string(params.Password) != "hunter22" {
+		t.Error("string(Secret) is not the value")
 	}
 }
 
