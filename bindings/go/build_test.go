@@ -36,12 +36,12 @@ func goTool(t testing.TB, dir string, env []string, args ...string) (string, err
 }
 
 // errorLines are the lines of the go command's output that report a problem (not the "# pkg"
-// headers).
+// headers; go vet may prefix its type errors with "vet: ").
 func errorLines(out string) []string {
 	var lines []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if line != "" && !strings.HasPrefix(line, "# ") {
-			lines = append(lines, line)
+			lines = append(lines, strings.TrimPrefix(line, "vet: "))
 		}
 	}
 	return lines
@@ -70,8 +70,8 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// copyModule copies the module's sources, header, go.mod and Makefile (not lib/ nor the
-// generated digest file) into dir.
+// copyModule copies the module's package sources (not the tests), header, go.mod and Makefile
+// (not lib/ nor the generated digest file) into dir.
 func copyModule(t testing.TB, dir string) {
 	t.Helper()
 	entries, err := os.ReadDir(".")
@@ -81,7 +81,7 @@ func copyModule(t testing.TB, dir string) {
 	for _, e := range entries {
 		name := e.Name()
 		keep := name == "go.mod" || name == "Makefile" || strings.HasSuffix(name, ".h") ||
-			(strings.HasSuffix(name, ".go") && !strings.HasPrefix(name, "zz_"))
+			(strings.HasSuffix(name, ".go") && !strings.HasPrefix(name, "zz_") && !strings.HasSuffix(name, "_test.go"))
 		if e.IsDir() || !keep {
 			continue
 		}

@@ -32,81 +32,53 @@ package paperspace
 */
 import "C"
 
-import "unsafe"
-
-// operation names one C ABI call; the names are those of the error JSON's "operation".
-type operation int
-
-const (
-	opTemplatesList operation = iota
-	opMachinesCreate
-	opMachinesAvailability
-	opMachinesShow
-	opMachinesList
-	opMachinesWait
-	opMachinesStart
-	opMachinesStop
-	opMachinesRestart
-	opMachinesDestroy
-	opUsersList
+import (
+	"encoding/json"
+	"sync"
+	"unsafe"
 )
-
-var operationNames = [...]string{
-	opTemplatesList:        "templates_list",
-	opMachinesCreate:       "machines_create",
-	opMachinesAvailability: "machines_availability",
-	opMachinesShow:         "machines_show",
-	opMachinesList:         "machines_list",
-	opMachinesWait:         "machines_wait",
-	opMachinesStart:        "machines_start",
-	opMachinesStop:         "machines_stop",
-	opMachinesRestart:      "machines_restart",
-	opMachinesDestroy:      "machines_destroy",
-	opUsersList:            "users_list",
-}
-
-func (op operation) String() string { return operationNames[op] }
 
 // cClient is the library's opaque client.
 type cClient = C.ps_client
 
-// cCancel is the library's cancellation flag.
+// cCancel is the library's cancellation token (a flag and a deadline).
 type cCancel = C.ps_cancel
 
-// invoke runs one operation. params is NUL-free JSON (encoding/json escapes NUL); the library
-// only borrows the C copy for the duration of the call. The result (or error) JSON is handed to
-// use, then freed with ps_string_free: use must not keep the slice.
-func invoke(op operation, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
+// operationNames are the C strings of the operations the library describes (ps_operations),
+// made once and kept for the life of the process: a call passes its name without copying it.
+var operationNames = sync.OnceValue(func() map[string]*C.char {
+	var ops []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(libraryOperations()), &ops); err != nil {
+		panic("paperspace: ps_operations() is not JSON: " + err.Error())
+	}
+	names := make(map[string]*C.char, len(ops))
+	for _, op := range ops {
+		names[op.Name] = C.CString(op.Name)
+	}
+	return names
+})
+
+// libraryOperations is ps_operations(): the library's JSON description of its operations.
+func libraryOperations() string { return C.GoString(C.ps_operations()) }
+
+// invoke runs one operation by name (ps_call), observing cancel (nil: none). params is NUL-free
+// JSON (encoding/json escapes NUL); the library only borrows the C copy for the duration of the
+// call. The result (or error) JSON is handed to use, then freed with ps_string_free: use must
+// not keep the slice.
+func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
+	name, known := operationNames()[op]
+	if !known {
+		// A name the library does not know (a newer binding with an older shared library):
+		// the library answers invalid_argument with the names it knows.
+		name = C.CString(op)
+		defer C.free(unsafe.Pointer(name))
+	}
 	cParams := C.CString(unsafe.String(unsafe.SliceData(params), len(params)))
 	defer C.free(unsafe.Pointer(cParams))
 	var out *C.char
-	var status C.ps_status
-	switch op {
-	case opTemplatesList:
-		status = C.ps_templates_list(client, cParams, &out)
-	case opMachinesCreate:
-		status = C.ps_machines_create(client, cParams, &out)
-	case opMachinesAvailability:
-		status = C.ps_machines_availability(client, cParams, &out)
-	case opMachinesShow:
-		status = C.ps_machines_show(client, cParams, &out)
-	case opMachinesList:
-		status = C.ps_machines_list(client, cParams, &out)
-	case opMachinesWait:
-		status = C.ps_machines_wait_cancellable(client, cParams, cancel, &out)
-	case opMachinesStart:
-		status = C.ps_machines_start(client, cParams, &out)
-	case opMachinesStop:
-		status = C.ps_machines_stop(client, cParams, &out)
-	case opMachinesRestart:
-		status = C.ps_machines_restart(client, cParams, &out)
-	case opMachinesDestroy:
-		status = C.ps_machines_destroy(client, cParams, &out)
-	case opUsersList:
-		status = C.ps_users_list(client, cParams, &out)
-	default:
-		panic("paperspace: unknown operation")
-	}
+	status := C.ps_call(client, name, cParams, cancel, &out)
 	defer C.ps_string_free(out)
 	use(Status(status), cBytes(out))
 }
@@ -130,6 +102,9 @@ func freeCClient(client *cClient) { C.ps_client_free(client) }
 func newCancel() *cCancel { return C.ps_cancel_new() }
 
 func triggerCancel(cancel *cCancel) { C.ps_cancel_trigger(cancel) }
+
+// setCancelTimeout sets the token's deadline to ms milliseconds from now.
+func setCancelTimeout(cancel *cCancel, ms int64) { C.ps_cancel_set_timeout(cancel, C.uint64_t(ms)) }
 
 func freeCancel(cancel *cCancel) { C.ps_cancel_free(cancel) }
 

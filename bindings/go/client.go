@@ -3,6 +3,7 @@
 package paperspace
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,8 +27,10 @@ type Config struct {
 	// BaseURL defaults to PAPERSPACE_API_HOST, else https://api.paperspace.io. Plain http://
 	// is accepted only for loopback hosts.
 	BaseURL string
-	// Timeout bounds each HTTP call (default 30 s); ConnectTimeout bounds connecting (default
-	// 10 s). Both are rounded up to whole milliseconds; at most one hour.
+	// Timeout bounds each call as a whole: attempts, backoff and Retry-After sleeps included
+	// (default 30 s; a wait has its own WaitParams.Timeout). ConnectTimeout bounds connecting
+	// (default 10 s). Both are rounded up to whole milliseconds; at most one hour. A context
+	// deadline that comes sooner bounds the call instead.
 	Timeout        time.Duration
 	ConnectTimeout time.Duration
 	// MaxRetries is how often safe calls (lists, show, availability, the polls of a wait) are
@@ -46,6 +49,9 @@ type Config struct {
 	// results and the API key are never logged.
 	Logger *slog.Logger
 }
+
+// defaultTimeout is the library's default timeoutMs (docs/ABI.md).
+const defaultTimeout = 30 * time.Second
 
 // DefaultMaxConcurrentCalls is the bound on a client's calls at once when
 // Config.MaxConcurrentCalls is 0.
@@ -71,6 +77,7 @@ type Client struct {
 	cleanup runtime.Cleanup
 	logger  *slog.Logger
 	slots   chan struct{} // one element per running call: the MaxConcurrentCalls bound
+	timeout time.Duration // Config.Timeout, or the library's default
 
 	// state is the number of calls in flight, plus closedBit once Close has started. A call
 	// enters only while the bit is clear, so the count can only fall after Close.
@@ -126,6 +133,7 @@ func NewClient(cfg Config) (*Client, error) {
 		ptr:     ptr,
 		logger:  cfg.Logger,
 		slots:   make(chan struct{}, slots),
+		timeout: cmp.Or(cfg.Timeout, defaultTimeout),
 		closing: make(chan struct{}),
 		drained: make(chan struct{}),
 		waits:   make(map[*cCancel]struct{}),
@@ -190,7 +198,7 @@ func (c *Client) leave() {
 }
 
 // acquire takes one of the MaxConcurrentCalls slots, giving up when ctx ends or Close starts.
-func (c *Client) acquire(ctx context.Context, op operation) error {
+func (c *Client) acquire(ctx context.Context, op string) error {
 	select {
 	case c.slots <- struct{}{}:
 		return nil
@@ -200,24 +208,27 @@ func (c *Client) acquire(ctx context.Context, op operation) error {
 	case c.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return newError(StatusCancelled, op.String(), "the context ended while the call waited for a free slot (MaxConcurrentCalls)", ctx.Err())
+		return newError(StatusCancelled, op, "the context ended while the call waited for a free slot (MaxConcurrentCalls)", ctx.Err())
 	case <-c.closing:
 		return closedError(op)
 	}
 }
 
-func closedError(op operation) *Error {
-	return newError(StatusClosed, op.String(), "the client is closed", ErrClosed)
+func closedError(op string) *Error {
+	return newError(StatusClosed, op, "the client is closed", ErrClosed)
 }
 
 // call runs one operation and logs it (Config.Logger).
-func (c *Client) call(ctx context.Context, op operation, params, out any) error {
+func (c *Client) call(ctx context.Context, op string, params, out any) error {
+	if observe := observeCall.Load(); observe != nil {
+		(*observe)(op)
+	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return c.run(ctx, op, params, out)
 	}
 	start := time.Now()
 	err := c.run(ctx, op, params, out)
-	attrs := []slog.Attr{slog.String("operation", op.String()), slog.String("status", "ok")}
+	attrs := []slog.Attr{slog.String("operation", op), slog.String("status", "ok")}
 	var perr *Error
 	if errors.As(err, &perr) {
 		attrs[1] = slog.String("status", perr.Kind)
@@ -230,50 +241,87 @@ func (c *Client) call(ctx context.Context, op operation, params, out any) error 
 	return err
 }
 
-// run runs one operation: one json.Marshal of params, the C call, one decode of the result into
-// out (decodeResult: what json.Unmarshal would give; skipped when out is nil).
-func (c *Client) run(ctx context.Context, op operation, params, out any) error {
+// opMachinesWait is the one operation run() treats apart: a wait's own timeout bounds it, and
+// Close cancels it.
+const opMachinesWait = "machines_wait"
+
+// observeCall, when set (by the tests), sees the operation of every call.
+var observeCall atomic.Pointer[func(op string)]
+
+// run runs one operation by name through ps_call: one json.Marshal of params, the C call, one
+// decode of the result into out (decodeResult: what json.Unmarshal would give; skipped when out
+// is nil).
+//
+// ctx reaches the library through a ps_cancel token: its deadline becomes the token's (for an
+// operation only when it comes before Config.Timeout, since a token's deadline replaces it), and
+// a goroutine triggers the token when ctx is done. Either way the error matches ErrCancelled and
+// ctx.Err(). A context that can never end costs no token; a wait always has one, for Close.
+func (c *Client) run(ctx context.Context, op string, params, out any) error {
 	if err := ctx.Err(); err != nil {
-		return newError(StatusCancelled, op.String(), "the context ended before the call", err)
+		return newError(StatusCancelled, op, "the context ended before the call", err)
 	}
 	body, err := json.Marshal(params)
 	if err != nil {
-		return newError(StatusInvalidArgument, op.String(), "params: "+err.Error(), nil)
+		return newError(StatusInvalidArgument, op, "params: "+err.Error(), nil)
 	}
 
 	if !c.enter() {
 		return closedError(op)
 	}
-	defer c.leave()
+	defer c.leave() // also keeps c, and so the C client, alive until the call is over
 	if err := c.acquire(ctx, op); err != nil {
 		return err
 	}
 	defer func() { <-c.slots }()
 
+	wait := op == opMachinesWait
+	deadline, hasDeadline := ctx.Deadline()
+	// ctxBound: the context's deadline comes before the call's own limit, so a timeout of the
+	// call is the context's (the library may give up a little early, when no attempt fits).
+	ctxBound := false
 	var cancel *cCancel
 	var release func() error
-	if op == opMachinesWait {
-		if cancel, release = c.watch(ctx); cancel == nil {
+	if wait || ctx.Done() != nil {
+		if cancel, release = c.watch(ctx, wait); cancel == nil {
 			return closedError(op)
+		}
+		if hasDeadline {
+			left := time.Until(deadline)
+			if wait {
+				// A wait ends at the sooner of its own timeout and the token's deadline.
+				ctxBound = left < waitTimeout(params)
+				setCancelTimeout(cancel, max(millis(left), 0))
+			} else if left < c.timeout {
+				// An operation's token deadline replaces Config.Timeout: set only when sooner.
+				ctxBound = true
+				setCancelTimeout(cancel, max(millis(left), 0))
+			}
 		}
 	}
 
 	var perr *Error
 	invoke(op, c.ptr, cancel, body, func(status Status, text []byte) {
 		if status != StatusOK {
-			perr = parseError(status, op.String(), text)
+			perr = parseError(status, op, text)
 			return
 		}
 		if out != nil {
 			// decodeResult copies what it keeps, so nothing refers to the C string after this.
 			if err := decodeResult(text, out); err != nil {
-				perr = newError(StatusDecode, op.String(), "the result does not fit the Go type: "+err.Error(), nil)
+				perr = newError(StatusDecode, op, "the result does not fit the Go type: "+err.Error(), nil)
 			}
 		}
 	})
 	if release != nil {
-		if cause := release(); perr != nil && perr.Code == StatusCancelled {
+		cause := release()
+		switch {
+		case perr == nil:
+		case perr.Code == StatusCancelled:
 			perr.cause = cause // matches ctx.Err() (or ErrClosed) as well as ErrCancelled
+		case perr.Code == StatusTimeout && ctxBound:
+			// The context's deadline, not Config.Timeout nor a wait's own timeout, ran out.
+			perr.Code, perr.Kind, perr.cause = StatusCancelled, StatusCancelled.String(), context.DeadlineExceeded
+			perr.Message = "the call did not finish before the context's deadline"
 		}
 	}
 	if perr != nil {
@@ -282,19 +330,34 @@ func (c *Client) run(ctx context.Context, op operation, params, out any) error {
 	return nil
 }
 
-// watch makes the cancel flag of a wait and triggers it when ctx ends or Close starts. release
-// must be called once the wait returned: it frees the flag and says why it was triggered
-// (ctx.Err(), ErrClosed, or nil). A nil flag means the client is closing.
-func (c *Client) watch(ctx context.Context) (*cCancel, func() error) {
-	cancel := newCancel()
-	c.waitsMu.Lock()
-	if c.isClosing() {
-		c.waitsMu.Unlock()
-		freeCancel(cancel)
-		return nil, nil
+// defaultWaitTimeout is the library's default timeoutMs of a wait (docs/ABI.md).
+const defaultWaitTimeout = 10 * time.Minute
+
+// waitTimeout is the time limit of a wait with these parameters.
+func waitTimeout(params any) time.Duration {
+	if w, ok := params.(*waitJSON); ok && w.TimeoutMs > 0 {
+		return time.Duration(w.TimeoutMs) * time.Millisecond
 	}
-	c.waits[cancel] = struct{}{}
-	c.waitsMu.Unlock()
+	return defaultWaitTimeout
+}
+
+// watch makes the cancel token of a call and triggers it when ctx ends, and also when Close
+// starts if closable (the waits, which can run for minutes; other calls are bounded by
+// Config.Timeout and Close lets them finish). release must be called once the call returned:
+// it frees the token and says why it was triggered (ctx.Err(), ErrClosed, or nil). A nil token
+// means the client is closing.
+func (c *Client) watch(ctx context.Context, closable bool) (*cCancel, func() error) {
+	cancel := newCancel()
+	if closable {
+		c.waitsMu.Lock()
+		if c.isClosing() {
+			c.waitsMu.Unlock()
+			freeCancel(cancel)
+			return nil, nil
+		}
+		c.waits[cancel] = struct{}{}
+		c.waitsMu.Unlock()
+	}
 
 	triggered := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
@@ -305,14 +368,16 @@ func (c *Client) watch(ctx context.Context) (*cCancel, func() error) {
 		if !stop() {
 			<-triggered // the trigger ran or is running: let it finish before the free
 		}
-		c.waitsMu.Lock()
-		delete(c.waits, cancel)
-		c.waitsMu.Unlock()
+		if closable {
+			c.waitsMu.Lock()
+			delete(c.waits, cancel)
+			c.waitsMu.Unlock()
+		}
 		freeCancel(cancel)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if c.isClosing() {
+		if closable && c.isClosing() {
 			return ErrClosed
 		}
 		return nil

@@ -36,7 +36,13 @@
 //
 // # Contexts
 //
-// Every method checks its context before it starts. WaitForMachine is interrupted when the
-// context ends: within about 50 ms between polls, or once the poll in flight returns. Other calls
-// are single HTTP requests bounded by Config.Timeout.
+// Every method takes a context, and the context bounds the whole call in the library: its
+// deadline (when sooner than Config.Timeout) and its cancellation end the call, between
+// attempts, during retry sleeps and while a request waits for the server. Such an error
+// matches ErrCancelled and ctx.Err(). Config.Timeout, and a wait's own Timeout, give ErrTimeout.
+//
+// # Operations
+//
+// Each method runs one operation of the library by name (ps_call); the library's table of
+// operations (ps_operations) and the methods are checked against each other by a test.
 package paperspace

@@ -20,10 +20,10 @@ const (
 	StatusValidation      Status = 2  // a documented API rule is broken; found before any request
 	StatusConfig          Status = 3  // unusable configuration
 	StatusTransport       Status = 4  // DNS, connect, TLS or I/O failure, a dropped connection
-	StatusTimeout         Status = 5  // Config.Timeout of an HTTP call, or a wait's own Timeout
+	StatusTimeout         Status = 5  // Config.Timeout of a call, or a wait's own Timeout
 	StatusAPI             Status = 6  // the server answered non-2xx
 	StatusDecode          Status = 7  // a 2xx answer that is not the JSON the operation returns
-	StatusCancelled       Status = 8  // a wait was cancelled (its context ended)
+	StatusCancelled       Status = 8  // the call was cancelled (its context ended)
 	StatusMachineError    Status = 9  // a waited-for machine's newest event is in state "error"
 	StatusInternal        Status = 98 // a bug in the library
 	StatusPanic           Status = 99 // a panic was caught at the library's boundary
