@@ -170,7 +170,7 @@ func TestDecodeError(t *testing.T) {
 	})
 	perr := asError(t, err, paperspace.ErrDecode)
 	if perr.Code != paperspace.StatusDecode || perr.Kind != "decode" || perr.Operation != "machines_availability" ||
-		perr.Message != "unexpected response: expected value at line 1 column 1" || errors.Is(err, paperspace.ErrAPI) {
+		perr.Message != "unexpected response at $ (line 1, column 1): expected value" || errors.Is(err, paperspace.ErrAPI) {
 		t.Errorf("%#v", perr)
 	}
 }
