@@ -301,13 +301,12 @@ fn accepted_variants() {
     assert_eq!(m["shutdownTimeoutInHours"], Value::Null);
     let m = api.create(
         json!({"size": 50.0, "billingType": "monthly", "machineType": "P5000",
-                              "templateId": "tk9izniv", "scriptId": "sc123abc",
+                              "templateId": "tk9izniv",
                               "takeInitialSnapshot": true, "markSnapshotAsRestorePoint": true,
                               "restorePointFrequency": "shutdown", "shutdownTimeoutInHours": 24}),
     );
     assert_eq!(m["usageRate"], "P5000 monthly");
     assert_eq!(m["agentType"], "WindowsDesktop");
-    assert_eq!(m["scriptId"], "sc123abc");
     assert_eq!(m["shutdownTimeoutInHours"], 24);
     // The team template (Ubuntu) with a dedicated-GPU type.
     let m = api.create(json!({"templateId": "t456def", "machineType": "GPU+"}));

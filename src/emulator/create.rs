@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 use super::error::{ApiError, Reply};
 use super::faults::Fault;
 use super::hardware;
-use super::machine::{CAPACITY_ERROR, Event, EventKind, Machine};
-use super::records::User;
+use super::machine::{CAPACITY_ERROR, Event, EventKind, Machine, ScriptLink};
+use super::networks;
+use super::records::{Network, User};
 use super::render;
 use super::state::{Caller, State};
 use super::time::iso8601;
@@ -239,6 +240,38 @@ pub fn create(
             return Err(ApiError::bad_request("userId not found in your team"));
         }
     }
+    let region = text("region");
+    let network = match f.str("networkId") {
+        None => state.default_network(&caller.team_id, region),
+        Some(id) => {
+            let network = state
+                .networks
+                .iter()
+                .find(|n| n.id == id && n.team_id == caller.team_id)
+                .ok_or_else(|| ApiError::bad_request("networkId not found"))?;
+            if network.region != region {
+                return Err(ApiError::bad_request(format!(
+                    "networkId must be a network in region {region}"
+                )));
+            }
+            Some(network)
+        }
+    };
+    // Every team has a network in every region from the start, so this never misses.
+    let network = network
+        .cloned()
+        .ok_or_else(|| ApiError::new(500, format!("The team has no network in region {region}")))?;
+    let script = match f.str("scriptId") {
+        None => None,
+        Some(id) => Some(
+            state
+                .scripts
+                .iter()
+                .find(|s| s.id == id && s.visible_to(caller))
+                .map(|s| s.link(now))
+                .ok_or_else(|| ApiError::bad_request("scriptId not found"))?,
+        ),
+    };
     let owner = if let Some(email) = f.str("email") {
         if state
             .users
@@ -274,7 +307,7 @@ pub fn create(
         f.str("userId").unwrap_or(&caller.user_id).to_owned()
     };
 
-    let machine = build_machine(state, caller, &f, os, owner, now);
+    let machine = build_machine(state, caller, &f, os, owner, (network, script), now);
     let body = render::to_json(&render::machine(&machine, now, false));
     state.add_machine(machine);
     Ok(Answer::Reply(Reply::json(state.create_status, body)))
@@ -286,6 +319,7 @@ fn build_machine(
     f: &Fields,
     os: String,
     owner: String,
+    (network, script): (Network, Option<ScriptLink>),
     now: i64,
 ) -> Machine {
     let text = |key| f.str(key).unwrap_or_default().to_owned();
@@ -296,10 +330,6 @@ fn build_machine(
         .unwrap_or(true);
     let provision = state.delays.provision_ms as i64;
     let capacity = state.available(&region, &machine_type);
-    let network_id = match f.str("networkId") {
-        Some(n) => n.to_owned(),
-        None => state.network_of(&caller.team_id),
-    };
     let wants_ip = f.flag("assignPublicIp") || f.flag("dynamicPublicIp");
     let mut events = vec![Event {
         kind: EventKind::Create { starts },
@@ -332,16 +362,17 @@ fn build_machine(
         machine_type,
         user_id: owner,
         team_id: caller.team_id.clone(),
-        network_id,
-        private_ip: state.ids.private_ip(),
+        private_ip: networks::host_address(&network, &mut state.ids),
+        network_id: network.id,
         public_ip: wants_ip.then(|| state.ids.public_ip()),
         dynamic_public_ip: f.flag("dynamicPublicIp"),
-        script_id: f.str("scriptId").map(str::to_owned),
+        script,
         shutdown_timeout_in_hours: f
             .0
             .get("shutdownTimeoutInHours")
             .cloned()
             .unwrap_or(Value::from(168)),
+        shutdown_timeout_forces: false,
         perform_auto_snapshot: f.flag("performAutoSnapshot"),
         auto_snapshot_frequency: f
             .get("autoSnapshotFrequency")
@@ -352,6 +383,7 @@ fn build_machine(
             .cloned()
             .unwrap_or(Value::Null),
         created_ms: now,
+        accessors: Vec::new(),
         events,
     }
 }

@@ -4,16 +4,22 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use super::access;
 use super::create::{self, Answer};
+use super::delegations;
 use super::error::{ApiError, Reply, error_body, standard_message};
 use super::faults::{Action, Fault, Stage};
 use super::machines;
+use super::networks;
 use super::query::Query;
 use super::routes::Route;
+use super::scripts;
 use super::state::State;
 use super::templates;
 use super::time::now_ms;
+use super::update;
 use super::users;
+use super::utilization;
 
 /// The body of a `garbage` fault: a proxy's error page, the classic non-JSON answer.
 const GARBAGE_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -26,6 +32,7 @@ pub struct Incoming {
     pub query: Query,
     pub api_key: Option<String>,
     pub fault_header: Option<String>,
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -171,6 +178,19 @@ fn api(
         Route::Show => machines::show(state, &caller, &req.query, now)?,
         Route::List => machines::list(state, &caller, &req.query, now)?,
         Route::Action(action, id) => machines::act(state, &caller, *action, id, &req.body, now)?,
+        Route::Update(id) => update::update(state, &caller, id, &req.body, now)?,
+        Route::SetAccess(id) => access::set_access(state, &caller, id, &req.body, now)?,
+        Route::Utilization => utilization::utilization(state, &caller, &req.query, now)?,
+        Route::Networks => networks::list(state, &caller, &req.query),
+        Route::ScriptCreate => {
+            let content_type = req.content_type.as_deref();
+            scripts::create(state, &caller, &req.body, content_type, &req.query, now)?
+        }
+        Route::ScriptList => scripts::list(state, &caller, &req.query),
+        Route::ScriptShow => scripts::show(state, &caller, &req.query, now)?,
+        Route::ScriptText => scripts::text(state, &caller, &req.query)?,
+        Route::ScriptDestroy(id) => scripts::destroy(state, &caller, id)?,
+        Route::DelegationCreate => delegations::create(state, &caller, &req.body, now)?,
         Route::Stats | Route::AddFaults | Route::ClearFaults | Route::NotFound => {
             return Err(ApiError::not_found());
         }

@@ -37,6 +37,7 @@ struct Head {
     target: String,
     api_key: Option<String>,
     fault_header: Option<String>,
+    content_type: Option<String>,
     framing: Framing,
     expect_continue: bool,
     /// The client asked to close after this answer (or is HTTP/1.0 without keep-alive).
@@ -277,6 +278,7 @@ impl<'a> Connection<'a> {
             query: Query::parse(raw_query),
             api_key: head.api_key.clone(),
             fault_header: head.fault_header.clone(),
+            content_type: head.content_type.clone(),
             body,
         };
         handle::handle(self.shared, &request, &routes::route(&head.method, path))
@@ -354,6 +356,7 @@ impl Head {
             target,
             api_key: None,
             fault_header: None,
+            content_type: None,
             framing: Framing::Empty,
             expect_continue: false,
             close_after: false,
@@ -369,6 +372,8 @@ impl Head {
                 head.api_key = Some(value.into_owned());
             } else if name.eq_ignore_ascii_case("x-emulator-fault") {
                 head.fault_header = Some(value.into_owned());
+            } else if name.eq_ignore_ascii_case("content-type") {
+                head.content_type = Some(value.into_owned());
             } else if name.eq_ignore_ascii_case("connection") {
                 for token in value.split(',').map(str::trim) {
                     close |= token.eq_ignore_ascii_case("close");

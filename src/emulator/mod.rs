@@ -15,7 +15,9 @@
 //! docs/EMULATOR.md describes the scenario format, the fault objects, the control endpoints
 //! and every error answer.
 
+mod access;
 mod create;
+mod delegations;
 mod error;
 mod faults;
 mod handle;
@@ -24,16 +26,21 @@ mod http;
 mod ids;
 mod machine;
 mod machines;
+mod multipart;
+mod networks;
 mod query;
 mod records;
 mod render;
 mod routes;
 mod scenario;
+mod scripts;
 mod server;
 mod state;
 mod templates;
 mod time;
+mod update;
 mod users;
+mod utilization;
 
 use std::io;
 use std::net::SocketAddr;

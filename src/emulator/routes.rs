@@ -29,7 +29,17 @@ pub enum Route {
     Show,
     List,
     Action(MachineAction, String),
+    Update(String),
+    SetAccess(String),
+    Utilization,
     Users,
+    Networks,
+    ScriptCreate,
+    ScriptList,
+    ScriptShow,
+    ScriptText,
+    ScriptDestroy(String),
+    DelegationCreate,
     Stats,
     AddFaults,
     ClearFaults,
@@ -55,17 +65,30 @@ pub fn route(method: &str, path: &str) -> Route {
         ("GET", ["machines", "getAvailability"]) => Route::Availability,
         ("GET", ["machines", "getMachinePublic"]) => Route::Show,
         ("GET", ["machines", "getMachines"]) => Route::List,
+        ("GET", ["machines", "getUtilization"]) => Route::Utilization,
         ("POST", ["machines", id, action]) if !id.is_empty() => {
+            let id = (*id).to_owned();
             let action = match *action {
                 "start" => MachineAction::Start,
                 "stop" => MachineAction::Stop,
                 "restart" => MachineAction::Restart,
                 "destroyMachine" => MachineAction::Destroy,
+                "updateMachinePublic" => return Route::Update(id),
+                "setMachineAccess" => return Route::SetAccess(id),
                 _ => return Route::NotFound,
             };
-            Route::Action(action, (*id).to_owned())
+            Route::Action(action, id)
         }
         ("GET", ["users", "getUsers"]) => Route::Users,
+        ("GET", ["networks", "getNetworks"]) => Route::Networks,
+        ("POST", ["scripts", "createScript"]) => Route::ScriptCreate,
+        ("GET", ["scripts", "getScripts"]) => Route::ScriptList,
+        ("GET", ["scripts", "getScript"]) => Route::ScriptShow,
+        ("GET", ["scripts", "getScriptText"]) => Route::ScriptText,
+        ("POST", ["scripts", id, "destroy"]) if !id.is_empty() => {
+            Route::ScriptDestroy((*id).to_owned())
+        }
+        ("POST", ["resourceDelegations", "create"]) => Route::DelegationCreate,
         ("GET", ["__emulator", "stats"]) => Route::Stats,
         ("POST", ["__emulator", "faults"]) => Route::AddFaults,
         ("DELETE", ["__emulator", "faults"]) => Route::ClearFaults,
@@ -89,6 +112,30 @@ mod tests {
         assert_eq!(route("POST", "/machines//start"), Route::NotFound);
         assert_eq!(route("POST", "/machines/ps1/explode"), Route::NotFound);
         assert_eq!(route("GET", "/"), Route::NotFound);
+        assert_eq!(
+            route("POST", "/machines/ps1/updateMachinePublic"),
+            Route::Update("ps1".into())
+        );
+        assert_eq!(
+            route("POST", "/machines/ps1/setMachineAccess/"),
+            Route::SetAccess("ps1".into())
+        );
+        assert_eq!(route("GET", "/machines/getUtilization"), Route::Utilization);
+        assert_eq!(route("GET", "/networks/getNetworks"), Route::Networks);
+        assert_eq!(route("POST", "/scripts/createScript"), Route::ScriptCreate);
+        assert_eq!(route("GET", "/scripts/getScripts"), Route::ScriptList);
+        assert_eq!(route("GET", "/scripts/getScript"), Route::ScriptShow);
+        assert_eq!(route("GET", "/scripts/getScriptText"), Route::ScriptText);
+        assert_eq!(
+            route("POST", "/scripts/sc1/destroy"),
+            Route::ScriptDestroy("sc1".into())
+        );
+        assert_eq!(route("POST", "/scripts//destroy"), Route::NotFound);
+        assert_eq!(
+            route("POST", "/resourceDelegations/create"),
+            Route::DelegationCreate
+        );
+        assert_eq!(route("GET", "/resourceDelegations/create"), Route::NotFound);
         assert_eq!(route("GET", "/templates/getTemplates//"), Route::NotFound);
     }
 }

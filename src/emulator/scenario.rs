@@ -1,14 +1,15 @@
 //! The scenario: everything the emulator starts from (users and their keys, templates,
-//! availability, delays, status of create, faults, id seed). Read from JSON; unknown keys are
+//! networks, availability, delays, status of create, faults, id seed). Read from JSON; unknown keys are
 //! refused so that a typo does not silently fall back to a default.
 
 use std::collections::HashSet;
+use std::net::Ipv4Addr;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::faults::Fault;
-use super::records::{AvailabilityRule, Template, User};
+use super::records::{AvailabilityRule, Network, Template, User};
 use crate::model::rules;
 
 /// The scenario the emulator ships with (see docs/EMULATOR.md).
@@ -45,6 +46,7 @@ pub struct Scenario {
     pub(crate) delays: Delays,
     pub(crate) users: Vec<User>,
     pub(crate) templates: Vec<Template>,
+    pub(crate) networks: Vec<Network>,
     pub(crate) availability: Vec<AvailabilityRule>,
     pub(crate) faults: Vec<Fault>,
 }
@@ -59,6 +61,8 @@ struct ScenarioSpec {
     users: Vec<User>,
     #[serde(default)]
     templates: Vec<Template>,
+    #[serde(default)]
+    networks: Vec<Network>,
     #[serde(default)]
     availability: Vec<AvailabilityRule>,
     #[serde(default)]
@@ -85,6 +89,7 @@ impl Scenario {
         }
         check_users(&spec.users)?;
         check_templates(&spec.templates, &spec.users)?;
+        check_networks(&spec.networks, &spec.users)?;
         check_availability(&spec.availability)?;
         let mut faults = Vec::new();
         for (i, fault) in spec.faults.into_iter().enumerate() {
@@ -97,6 +102,7 @@ impl Scenario {
             delays: spec.delays,
             users: spec.users,
             templates: spec.templates,
+            networks: spec.networks,
             availability: spec.availability,
             faults,
         })
@@ -176,6 +182,45 @@ fn check_templates(templates: &[Template], users: &[User]) -> Result<(), String>
                     rules::one_of(&rules::REGIONS)
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+fn check_networks(networks: &[Network], users: &[User]) -> Result<(), String> {
+    let (mut ids, mut addresses) = (HashSet::new(), HashSet::new());
+    for (i, network) in networks.iter().enumerate() {
+        let at = format!("scenario: networks[{i}]");
+        if !network.id.starts_with('n') || network.id.len() < 2 {
+            return Err(format!("{at}: id must look like n + letters"));
+        }
+        if !ids.insert(network.id.as_str()) {
+            return Err(format!("{at}: the id {} is used twice", network.id));
+        }
+        if !rules::REGIONS.contains(&network.region.as_str()) {
+            return Err(format!(
+                "{at}: region must be one of {}",
+                rules::one_of(&rules::REGIONS)
+            ));
+        }
+        if !users.iter().any(|u| u.team_id == network.team_id) {
+            return Err(format!("{at}: teamId {} has no users", network.team_id));
+        }
+        // Machines get addresses from the network's /24, so that is the only shape allowed.
+        let is_24 = network
+            .network
+            .parse::<Ipv4Addr>()
+            .is_ok_and(|a| a.octets()[3] == 0);
+        if !is_24 || network.netmask != "255.255.255.0" {
+            return Err(format!(
+                "{at}: network must be an IPv4 address ending in .0 and netmask 255.255.255.0"
+            ));
+        }
+        if !addresses.insert(network.network.as_str()) {
+            return Err(format!(
+                "{at}: the network {} is used twice",
+                network.network
+            ));
         }
     }
     Ok(())

@@ -5,12 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
+use super::delegations::Delegation;
 use super::error::ApiError;
 use super::faults::FaultQueue;
 use super::ids::Ids;
 use super::machine::{Machine, Phase};
-use super::records::{AvailabilityRule, Template, User};
+use super::networks;
+use super::records::{AvailabilityRule, Network, Template, User};
 use super::scenario::{Delays, Scenario};
+use super::scripts::Script;
 
 /// Who is calling, from the API key.
 #[derive(Debug, Clone)]
@@ -27,8 +30,11 @@ pub struct State {
     pub templates: Vec<Template>,
     /// In creation order, which is the order of list.
     pub machines: Vec<Machine>,
-    /// Team id -> the private network its machines join by default.
-    networks: HashMap<String, String>,
+    /// The scenario's networks, then one per team and region (the default of a create).
+    pub networks: Vec<Network>,
+    /// In creation order, which is the order of list.
+    pub scripts: Vec<Script>,
+    pub delegations: Vec<Delegation>,
     pub ids: Ids,
     pub delays: Delays,
     availability: Vec<AvailabilityRule>,
@@ -48,13 +54,19 @@ impl State {
             .collect();
         let mut faults = FaultQueue::default();
         faults.extend(scenario.faults);
+        let mut ids = Ids::new(scenario.seed);
+        let mut all_networks = scenario.networks;
+        let added = networks::team_networks(&scenario.users, &all_networks, &mut ids);
+        all_networks.extend(added);
         State {
             users: scenario.users,
             keys,
             templates: scenario.templates,
             machines: Vec::new(),
-            networks: HashMap::new(),
-            ids: Ids::new(scenario.seed),
+            networks: all_networks,
+            scripts: Vec::new(),
+            delegations: Vec::new(),
+            ids,
             delays: scenario.delays,
             availability: scenario.availability,
             create_status: scenario.create_status,
@@ -97,22 +109,21 @@ impl State {
             .is_none_or(|r| r.available)
     }
 
-    /// The team's default network, made on first use.
-    pub fn network_of(&mut self, team_id: &str) -> String {
-        if let Some(id) = self.networks.get(team_id) {
-            return id.clone();
-        }
-        let id = self.ids.with_prefix("n", 6);
-        self.networks.insert(team_id.to_owned(), id.clone());
-        id
+    /// The network a team's machines join in a region when create names none.
+    pub fn default_network(&self, team_id: &str, region: &str) -> Option<&Network> {
+        self.networks
+            .iter()
+            .find(|n| n.team_id == team_id && n.region == region)
     }
 
-    /// A fresh id with `prefix` and `len` random characters that no machine or user has.
+    /// A fresh id with `prefix` and `len` random characters that no machine, user or script
+    /// has.
     pub fn fresh_id(&mut self, prefix: &str, len: usize) -> String {
         loop {
             let id = self.ids.with_prefix(prefix, len);
-            let taken =
-                self.machines.iter().any(|m| m.id == id) || self.users.iter().any(|u| u.id == id);
+            let taken = self.machines.iter().any(|m| m.id == id)
+                || self.users.iter().any(|u| u.id == id)
+                || self.scripts.iter().any(|s| s.id == id);
             if !taken {
                 return id;
             }
@@ -130,13 +141,27 @@ impl State {
     }
 
     /// Whether a machine is visible to a caller: the team's machines for an admin, one's own
-    /// machines for a member.
+    /// machines and those one was given access to for a member.
     pub fn machine_visible(machine: &Machine, caller: &Caller) -> bool {
         if caller.is_admin {
             machine.team_id == caller.team_id
         } else {
-            machine.user_id == caller.user_id
+            machine.user_id == caller.user_id || machine.accessors.contains(&caller.user_id)
         }
+    }
+
+    /// The index of a machine the caller can see, not being destroyed; else the API's 404.
+    pub fn usable_machine(
+        &mut self,
+        id: &str,
+        caller: &Caller,
+        now: i64,
+    ) -> Result<usize, ApiError> {
+        self.purge(now);
+        self.machines
+            .iter()
+            .position(|m| m.id == id && State::machine_visible(m, caller) && !m.destroying())
+            .ok_or_else(ApiError::not_found)
     }
 
     /// The body of `GET /__emulator/stats`.
@@ -153,6 +178,9 @@ impl State {
             "machinesCreated": self.machines_created,
             "users": self.users.len(),
             "events": events,
+            "networks": self.networks.len(),
+            "scripts": self.scripts.len(),
+            "delegations": self.delegations.len(),
             "faultsPending": self.faults.pending(),
         })
     }
