@@ -268,6 +268,24 @@ mod tests {
         assert!(s.seed.is_none());
     }
 
+    const NETWORK: &str = r#"{"id":"n1","name":"a","region":"Europe (AMS1)","dtCreated":"d","network":"10.64.9.0","netmask":"255.255.255.0","teamId":"te1"}"#;
+
+    /// A scenario with one network, `change` replacing one of its fields.
+    fn network(user: &str, change: &str) -> String {
+        let key = &change[..change.find(':').unwrap()];
+        let start = NETWORK.find(key).unwrap();
+        let end = start + NETWORK[start..].find([',', '}']).unwrap();
+        let n = format!("{}{change}{}", &NETWORK[..start], &NETWORK[end..]);
+        format!(r#"{{"users":[{user}],"networks":[{n}]}}"#)
+    }
+
+    #[test]
+    fn accepts_a_network() {
+        let user = r#"{"id":"u1","email":"a@x","firstname":"a","lastname":"b","dtCreated":"d","teamId":"te1","apiKey":"k"}"#;
+        let s = Scenario::from_json(&network(user, r#""name":"b""#)).unwrap();
+        assert_eq!(s.networks[0].name, "b");
+    }
+
     #[test]
     fn refuses_mistakes() {
         let user = r#"{"id":"u1","email":"a@x","firstname":"a","lastname":"b","dtCreated":"d","teamId":"te1","apiKey":"k"}"#;
@@ -284,6 +302,12 @@ mod tests {
             format!(
                 r#"{{"users":[{user}],"templates":[{{"id":"t1","name":"t1","os":"x","teamId":"te9","dtCreated":"d"}}]}}"#
             ),
+            network(user, r#""id":"x1""#),
+            network(user, r#""teamId":"te9""#),
+            network(user, r#""region":"Mars""#),
+            network(user, r#""network":"10.64.0.1""#),
+            network(user, r#""netmask":"255.255.0.0""#),
+            format!(r#"{{"users":[{user}],"networks":[{n},{n}]}}"#, n = NETWORK),
         ] {
             assert!(Scenario::from_json(&bad).is_err(), "{bad}");
         }
