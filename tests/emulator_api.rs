@@ -464,10 +464,39 @@ fn stats_count_requests_as_requested() {
             (format!("POST /machines/{id}/stop")): 1
         })
     );
+    assert_eq!(
+        stats["routes"],
+        json!({
+            "GET /templates/getTemplates": 3,
+            "(no route)": 1,
+            "POST /machines/createSingleMachinePublic": 1,
+            "POST /machines/:machineId/stop": 1
+        })
+    );
     assert_eq!(stats["machines"], 1);
     assert_eq!(stats["machinesCreated"], 1);
     assert_eq!(stats["users"], 2);
     assert_eq!(stats["faultsPending"], 0);
     // The create event at least; the start and stop events once they are due.
     assert!(stats["events"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn stats_stay_small_whatever_paths_are_sent() {
+    let api = start(fast());
+    for i in 0..1100 {
+        let r = api.post(&format!("/machines/ps{i}/start"), Some(ADMIN_KEY), "");
+        assert_eq!(r.status, 404);
+    }
+    api.post("/machines/ps0/start", Some(ADMIN_KEY), "");
+    let stats = api.emulator.stats();
+    let requests = stats["requests"].as_object().unwrap();
+    // 1000 paths one by one, then one key for the rest.
+    assert_eq!(requests.len(), 1001);
+    assert_eq!(requests["POST /machines/ps0/start"], 2);
+    assert_eq!(requests["(other paths)"], 100);
+    assert_eq!(
+        stats["routes"],
+        json!({"POST /machines/:machineId/start": 1101})
+    );
 }

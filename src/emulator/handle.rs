@@ -96,7 +96,7 @@ pub fn handle(shared: &Shared, req: &Incoming, route: &Route) -> Outcome {
         None => None,
         Some(Ok(fault)) => Some(fault),
         Some(Err(e)) => {
-            shared.lock().count_request(&req.method, &req.path);
+            shared.lock().count_request(&req.method, &req.path, route);
             return Outcome::Reply(ApiError::bad_request(e).into());
         }
     };
@@ -107,7 +107,7 @@ pub fn handle(shared: &Shared, req: &Incoming, route: &Route) -> Outcome {
     };
     let fault = {
         let mut state = shared.lock();
-        state.count_request(&req.method, &req.path);
+        state.count_request(&req.method, &req.path, route);
         fault.or_else(|| state.faults.take(&req.method, &req.path, false))
     };
     let Some(fault) = fault else {

@@ -53,6 +53,39 @@ impl Route {
     }
 }
 
+impl Route {
+    /// The route as method and path template (`POST /machines/:machineId/start`), the key of
+    /// the stats' `routes` counts; one key for every path that is no route.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Route::Templates => "GET /templates/getTemplates",
+            Route::Create => "POST /machines/createSingleMachinePublic",
+            Route::Availability => "GET /machines/getAvailability",
+            Route::Show => "GET /machines/getMachinePublic",
+            Route::List => "GET /machines/getMachines",
+            Route::Action(MachineAction::Start, _) => "POST /machines/:machineId/start",
+            Route::Action(MachineAction::Stop, _) => "POST /machines/:machineId/stop",
+            Route::Action(MachineAction::Restart, _) => "POST /machines/:machineId/restart",
+            Route::Action(MachineAction::Destroy, _) => "POST /machines/:machineId/destroyMachine",
+            Route::Update(_) => "POST /machines/:machineId/updateMachinePublic",
+            Route::SetAccess(_) => "POST /machines/:machineId/setMachineAccess",
+            Route::Utilization => "GET /machines/getUtilization",
+            Route::Users => "GET /users/getUsers",
+            Route::Networks => "GET /networks/getNetworks",
+            Route::ScriptCreate => "POST /scripts/createScript",
+            Route::ScriptList => "GET /scripts/getScripts",
+            Route::ScriptShow => "GET /scripts/getScript",
+            Route::ScriptText => "GET /scripts/getScriptText",
+            Route::ScriptDestroy(_) => "POST /scripts/:scriptId/destroy",
+            Route::DelegationCreate => "POST /resourceDelegations/create",
+            Route::Stats => "GET /__emulator/stats",
+            Route::AddFaults => "POST /__emulator/faults",
+            Route::ClearFaults => "DELETE /__emulator/faults",
+            Route::NotFound => "(no route)",
+        }
+    }
+}
+
 pub fn route(method: &str, path: &str) -> Route {
     let trimmed = path
         .strip_suffix('/')
@@ -136,6 +169,11 @@ mod tests {
             Route::DelegationCreate
         );
         assert_eq!(route("GET", "/resourceDelegations/create"), Route::NotFound);
+        assert_eq!(
+            route("POST", "/scripts/sc1/destroy/").label(),
+            "POST /scripts/:scriptId/destroy"
+        );
+        assert_eq!(route("PUT", "/x").label(), "(no route)");
         assert_eq!(route("GET", "/templates/getTemplates//"), Route::NotFound);
     }
 }

@@ -12,6 +12,7 @@ use super::ids::Ids;
 use super::machine::{Machine, Phase};
 use super::networks;
 use super::records::{AvailabilityRule, Network, Template, User};
+use super::routes::Route;
 use super::scenario::{Delays, Scenario};
 use super::scripts::Script;
 
@@ -41,8 +42,14 @@ pub struct State {
     pub create_status: u16,
     pub faults: FaultQueue,
     requests: BTreeMap<String, u64>,
+    routes: BTreeMap<&'static str, u64>,
     machines_created: u64,
 }
+
+/// How many distinct request paths the stats count one by one.
+pub const MAX_PATHS: usize = 1000;
+/// The stats key of the requests past [`MAX_PATHS`] distinct paths.
+const OTHER_PATHS: &str = "(other paths)";
 
 impl State {
     pub fn new(scenario: Scenario) -> State {
@@ -72,6 +79,7 @@ impl State {
             create_status: scenario.create_status,
             faults,
             requests: BTreeMap::new(),
+            routes: BTreeMap::new(),
             machines_created: 0,
         }
     }
@@ -89,8 +97,20 @@ impl State {
         })
     }
 
-    pub fn count_request(&mut self, method: &str, path: &str) {
-        *self.requests.entry(format!("{method} {path}")).or_default() += 1;
+    /// Counts a request by its route, and by its path as requested while fewer than
+    /// [`MAX_PATHS`] distinct paths were seen (the others share one key), so that the counts
+    /// stay small whatever paths clients send. Counters saturate instead of wrapping.
+    pub fn count_request(&mut self, method: &str, path: &str, route: &Route) {
+        let count = self.routes.entry(route.label()).or_default();
+        *count = count.saturating_add(1);
+        let key = format!("{method} {path}");
+        let key = if self.requests.len() < MAX_PATHS || self.requests.contains_key(&key) {
+            key
+        } else {
+            OTHER_PATHS.to_owned()
+        };
+        let count = self.requests.entry(key).or_default();
+        *count = count.saturating_add(1);
     }
 
     /// Forgets machines whose destroy has finished.
@@ -131,7 +151,7 @@ impl State {
     }
 
     pub fn add_machine(&mut self, machine: Machine) {
-        self.machines_created += 1;
+        self.machines_created = self.machines_created.saturating_add(1);
         self.machines.push(machine);
     }
 
@@ -174,6 +194,7 @@ impl State {
             .sum();
         json!({
             "requests": self.requests,
+            "routes": self.routes,
             "machines": self.machines.len(),
             "machinesCreated": self.machines_created,
             "users": self.users.len(),
