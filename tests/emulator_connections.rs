@@ -311,11 +311,14 @@ fn connections_over_the_limit_are_refused_with_a_log_line() {
         "{text}"
     );
     assert!(text.contains("Too many open connections"), "{text}");
+    // The log line is written by the logger thread: wait for it a bounded time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let refused = |l: &String| l.starts_with("refused a connection from 127.0.0.1:");
+    while !log.lock().unwrap().iter().any(refused) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert!(
-        log.lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.starts_with("refused a connection from 127.0.0.1:")),
+        log.lock().unwrap().iter().any(refused),
         "{:?}",
         log.lock().unwrap()
     );

@@ -102,7 +102,10 @@ fn main() -> ExitCode {
     let started = if args.quiet {
         Emulator::start(&args.listen, scenario)
     } else {
-        Emulator::start_with_logger(&args.listen, scenario, |line| eprintln!("{line}"))
+        // Errors writing the log (a closed stderr) are ignored: the log is best effort.
+        Emulator::start_with_logger(&args.listen, scenario, |line| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        })
     };
     let emulator = match started {
         Ok(e) => e,
@@ -120,9 +123,11 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     if let Some(signal) = signals.forever().next() {
-        if !args.quiet {
-            eprintln!("paperspace-emulator: signal {signal}, shutting down");
-        }
+        // Through the log's queue: stderr may be a pipe nobody reads, and the signal must
+        // still end the process.
+        emulator.log(&format!(
+            "paperspace-emulator: signal {signal}, shutting down"
+        ));
     }
     emulator.shutdown();
     ExitCode::SUCCESS

@@ -9,6 +9,7 @@ use super::create::{self, Answer};
 use super::delegations;
 use super::error::{ApiError, Reply, error_body, standard_message};
 use super::faults::{Action, Fault, Stage};
+use super::log::Log;
 use super::machines;
 use super::networks;
 use super::query::Query;
@@ -50,15 +51,43 @@ pub struct Shared {
     pub state: Mutex<State>,
     stopping: Mutex<bool>,
     wake: Condvar,
+    log: Option<Log>,
 }
 
 impl Shared {
-    pub fn new(state: State) -> Shared {
+    pub fn new(state: State, log: Option<Log>) -> Shared {
         Shared {
             state: Mutex::new(state),
             stopping: Mutex::new(false),
             wake: Condvar::new(),
+            log,
         }
+    }
+
+    /// True when there is a request log to write to.
+    pub fn logs(&self) -> bool {
+        self.log.is_some()
+    }
+
+    /// Queues a line for the request log; never waits (see `log.rs`).
+    pub fn log_line(&self, line: String) {
+        if let Some(log) = &self.log {
+            log.line(line);
+        }
+    }
+
+    /// Closes the request log, giving the logger thread `wait` to write what is queued.
+    pub fn close_log(&self, wait: Duration) {
+        if let Some(log) = &self.log {
+            log.close(wait);
+        }
+    }
+
+    /// The body of `GET /__emulator/stats`.
+    pub fn stats(&self) -> serde_json::Value {
+        let mut stats = self.lock().stats(now_ms());
+        stats["logLinesDropped"] = self.log.as_ref().map_or(0, Log::dropped).into();
+        stats
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {
@@ -245,7 +274,7 @@ fn strike(fault: &Fault, real: Option<Outcome>) -> Outcome {
 
 fn control(shared: &Shared, req: &Incoming, route: &Route) -> Reply {
     match route {
-        Route::Stats => Reply::json(200, shared.lock().stats(now_ms()).to_string()),
+        Route::Stats => Reply::json(200, shared.stats().to_string()),
         Route::AddFaults => {
             let parsed = std::str::from_utf8(&req.body)
                 .map_err(|_| "faults are not UTF-8 text".to_owned())

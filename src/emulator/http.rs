@@ -27,9 +27,6 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// (closing with unread bytes would reset the connection and could destroy the answer).
 const LINGER: Duration = Duration::from_secs(2);
 
-/// Receives one line per request (method, path and query, status, duration).
-pub type Logger = Box<dyn Fn(&str) + Send + Sync>;
-
 /// What a request's head says, copied out of the read buffer.
 struct Head {
     method: String,
@@ -72,16 +69,14 @@ pub struct Connection<'a> {
     /// Bytes received and not yet consumed (the start of the next request when pipelined).
     buf: Vec<u8>,
     shared: &'a Shared,
-    logger: Option<&'a Logger>,
 }
 
 impl<'a> Connection<'a> {
-    pub fn new(stream: TcpStream, shared: &'a Shared, logger: Option<&'a Logger>) -> Self {
+    pub fn new(stream: TcpStream, shared: &'a Shared) -> Self {
         Connection {
             stream,
             buf: Vec::new(),
             shared,
-            logger,
         }
     }
 
@@ -108,14 +103,14 @@ impl<'a> Connection<'a> {
                 Err(Refusal::Status(status)) => return self.refuse(status),
             };
             let keep = self.write_outcome(&head, &outcome, close_after);
-            if let Some(log) = self.logger {
+            if self.shared.logs() {
                 let status = match &outcome {
                     Outcome::Reply(r) => r.status.to_string(),
                     Outcome::Close => "closed".to_owned(),
                     Outcome::Truncate(r) => format!("{} truncated", r.status),
                 };
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
-                log(&format!(
+                self.shared.log_line(format!(
                     "{} {} {status} {ms:.1}ms",
                     head.method, head.target
                 ));

@@ -24,6 +24,7 @@ mod handle;
 mod hardware;
 mod http;
 mod ids;
+mod log;
 mod machine;
 mod machines;
 mod multipart;
@@ -45,6 +46,7 @@ mod utilization;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
 
@@ -52,6 +54,9 @@ use faults::Fault;
 use handle::Shared;
 use server::Server;
 use state::State;
+
+/// How long shutdown lets the logger thread write the lines still queued.
+const LOG_DRAIN: Duration = Duration::from_secs(1);
 
 /// The API key of the default scenario's team administrator.
 pub const ADMIN_KEY: &str = "emulator-admin-key";
@@ -73,7 +78,9 @@ impl Emulator {
     }
 
     /// Like [`Emulator::start`], calling `log` with one line per request: method, path and
-    /// query, status and duration (never the API key nor a body).
+    /// query, status and duration (never the API key nor a body). `log` runs on a thread of its
+    /// own, fed by a bounded queue: a slow or stuck `log` never holds up a request; lines that
+    /// do not fit are dropped and counted (`logLinesDropped` in the stats).
     pub fn start_with_logger(
         listen: &str,
         scenario: Scenario,
@@ -85,10 +92,17 @@ impl Emulator {
     fn start_inner(
         listen: &str,
         scenario: Scenario,
-        log: Option<http::Logger>,
+        log: Option<log::Logger>,
     ) -> io::Result<Emulator> {
-        let shared = Arc::new(Shared::new(State::new(scenario)));
-        let server = Server::start(listen, Arc::clone(&shared), log.map(Arc::new))?;
+        let log = log.map(log::Log::start).transpose()?;
+        let shared = Arc::new(Shared::new(State::new(scenario), log));
+        let server = match Server::start(listen, Arc::clone(&shared)) {
+            Ok(server) => server,
+            Err(e) => {
+                shared.close_log(Duration::ZERO);
+                return Err(e);
+            }
+        };
         let address = server.address();
         Ok(Emulator {
             url: format!("http://{address}"),
@@ -110,7 +124,13 @@ impl Emulator {
 
     /// The same JSON as `GET /__emulator/stats`.
     pub fn stats(&self) -> serde_json::Value {
-        self.shared.lock().stats(time::now_ms())
+        self.shared.stats()
+    }
+
+    /// Adds a line to the request log (if there is one), with the same never-waiting queue as
+    /// the request lines.
+    pub fn log(&self, line: &str) {
+        self.shared.log_line(line.to_owned());
     }
 
     /// Queues faults (one fault object or an array), like `POST /__emulator/faults`.
@@ -129,6 +149,7 @@ impl Emulator {
         self.shared.stop();
         if let Some(mut server) = self.server.take() {
             server.stop();
+            self.shared.close_log(LOG_DRAIN);
         }
     }
 }
