@@ -180,6 +180,18 @@ fn help_and_bad_arguments() {
         ),
         (&["--quiet=yes"][..], "unknown argument"),
         (
+            &["--idle-timeout-ms", "0"][..],
+            "--idle-timeout-ms wants a whole number of milliseconds from 1, not \"0\"",
+        ),
+        (
+            &["--header-timeout-ms=1.5"][..],
+            "--header-timeout-ms wants a whole number of milliseconds from 1, not \"1.5\"",
+        ),
+        (
+            &["--body-timeout-ms"][..],
+            "--body-timeout-ms needs a value",
+        ),
+        (
             &["--scenario", "/nonexistent/scenario.json"][..],
             "bad scenario file /nonexistent/scenario.json",
         ),
@@ -198,6 +210,27 @@ fn help_and_bad_arguments() {
         "{err}"
     );
     std::fs::remove_file(file).unwrap();
+}
+
+/// The idle timeout flag: an idle connection is closed after it.
+#[test]
+fn the_idle_timeout_flag_closes_idle_connections() {
+    let (mut child, line) = spawn(&["--quiet", "--idle-timeout-ms", "200"]);
+    let url = url_of(&line);
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let started = Instant::now();
+    let mut byte = [0u8; 1];
+    assert_eq!(stream.read(&mut byte).unwrap(), 0);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(150) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    signal(&child, "TERM");
+    assert_eq!(wait(&mut child).code(), Some(0));
 }
 
 /// A stderr pipe that nobody reads fills up; the log then drops lines (counted) and requests,

@@ -9,6 +9,7 @@ use super::create::{self, Answer};
 use super::delegations;
 use super::error::{ApiError, Reply, error_body, standard_message};
 use super::faults::{Action, Fault, Stage};
+use super::http::Timeouts;
 use super::log::Log;
 use super::machines;
 use super::networks;
@@ -52,15 +53,17 @@ pub struct Shared {
     stopping: Mutex<bool>,
     wake: Condvar,
     log: Option<Log>,
+    pub timeouts: Timeouts,
 }
 
 impl Shared {
-    pub fn new(state: State, log: Option<Log>) -> Shared {
+    pub fn new(state: State, log: Option<Log>, timeouts: Timeouts) -> Shared {
         Shared {
             state: Mutex::new(state),
             stopping: Mutex::new(false),
             wake: Condvar::new(),
             log,
+            timeouts,
         }
     }
 

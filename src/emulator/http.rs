@@ -64,11 +64,45 @@ impl From<io::Error> for Refusal {
     }
 }
 
+/// How long a connection may take over each part of a request before it is dropped, so that
+/// idle or slow clients free their slot (see `server.rs`'s connection limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Between requests on a kept-alive connection (and before the first): the connection is
+    /// closed without an answer.
+    pub idle: Duration,
+    /// From a request's first byte to the end of its headers: 408, then close.
+    pub header: Duration,
+    /// From the end of the headers to the end of the body: 408, then close.
+    pub body: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            idle: Duration::from_secs(60),
+            header: Duration::from_secs(30),
+            body: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What running out of time means where the connection is waiting.
+#[derive(Clone, Copy)]
+enum Overdue {
+    /// Idle between requests: close quietly.
+    Idle,
+    /// In the middle of a request: answer 408.
+    Slow,
+}
+
 pub struct Connection<'a> {
     stream: TcpStream,
     /// Bytes received and not yet consumed (the start of the next request when pipelined).
     buf: Vec<u8>,
     shared: &'a Shared,
+    /// When the current wait for bytes runs out, and what that means.
+    deadline: (Instant, Overdue),
 }
 
 impl<'a> Connection<'a> {
@@ -77,6 +111,7 @@ impl<'a> Connection<'a> {
             stream,
             buf: Vec::new(),
             shared,
+            deadline: (Instant::now() + shared.timeouts.idle, Overdue::Idle),
         }
     }
 
@@ -141,6 +176,12 @@ impl<'a> Connection<'a> {
                     if self.shared.stopping() {
                         return Err(Refusal::Gone);
                     }
+                    if Instant::now() >= self.deadline.0 {
+                        return Err(match self.deadline.1 {
+                            Overdue::Idle => Refusal::Gone,
+                            Overdue::Slow => Refusal::Status(408),
+                        });
+                    }
                 }
                 Err(_) => return Err(Refusal::Gone),
             }
@@ -148,7 +189,19 @@ impl<'a> Connection<'a> {
     }
 
     fn read_head(&mut self) -> Result<Head, Refusal> {
+        let timeouts = self.shared.timeouts;
+        // A pipelined request's first bytes may already be here.
+        let mut begun = !self.buf.is_empty();
+        self.deadline = if begun {
+            (Instant::now() + timeouts.header, Overdue::Slow)
+        } else {
+            (Instant::now() + timeouts.idle, Overdue::Idle)
+        };
         loop {
+            if !begun && !self.buf.is_empty() {
+                begun = true;
+                self.deadline = (Instant::now() + timeouts.header, Overdue::Slow);
+            }
             if !self.buf.is_empty() {
                 let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
                 let mut request = httparse::Request::new(&mut headers);
@@ -177,6 +230,7 @@ impl<'a> Connection<'a> {
     }
 
     fn read_body(&mut self, head: &Head) -> Result<Vec<u8>, Refusal> {
+        self.deadline = (Instant::now() + self.shared.timeouts.body, Overdue::Slow);
         match head.framing {
             Framing::Empty => Ok(Vec::new()),
             Framing::Length(length) => {

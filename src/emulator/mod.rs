@@ -48,6 +48,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use http::Timeouts;
 pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
 
 use faults::Fault;
@@ -74,7 +75,7 @@ pub struct Emulator {
 impl Emulator {
     /// Starts serving `scenario` on `listen` (e.g. `"127.0.0.1:0"` for any free port).
     pub fn start(listen: &str, scenario: Scenario) -> io::Result<Emulator> {
-        Emulator::start_inner(listen, scenario, None)
+        Emulator::start_with(listen, scenario, Timeouts::default(), None)
     }
 
     /// Like [`Emulator::start`], calling `log` with one line per request: method, path and
@@ -86,16 +87,19 @@ impl Emulator {
         scenario: Scenario,
         log: impl Fn(&str) + Send + Sync + 'static,
     ) -> io::Result<Emulator> {
-        Emulator::start_inner(listen, scenario, Some(Box::new(log)))
+        Emulator::start_with(listen, scenario, Timeouts::default(), Some(Box::new(log)))
     }
 
-    fn start_inner(
+    /// The general form: connection `timeouts` and an optional request log (as in
+    /// [`Emulator::start_with_logger`]).
+    pub fn start_with(
         listen: &str,
         scenario: Scenario,
-        log: Option<log::Logger>,
+        timeouts: Timeouts,
+        log: Option<Box<dyn Fn(&str) + Send + Sync>>,
     ) -> io::Result<Emulator> {
         let log = log.map(log::Log::start).transpose()?;
-        let shared = Arc::new(Shared::new(State::new(scenario), log));
+        let shared = Arc::new(Shared::new(State::new(scenario), log, timeouts));
         let server = match Server::start(listen, Arc::clone(&shared)) {
             Ok(server) => server,
             Err(e) => {
