@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use std::time::Duration;
 
-use paperspace::emulator::{Emulator, Scenario, Timeouts};
+use paperspace::emulator::{Emulator, Logger, Scenario, Timeouts};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
@@ -127,7 +127,7 @@ fn main() -> ExitCode {
         }
     };
     // Errors writing the log (a closed stderr) are ignored: the log is best effort.
-    let log: Option<Box<dyn Fn(&str) + Send + Sync>> = (!args.quiet).then(|| {
+    let log: Option<Logger> = (!args.quiet).then(|| {
         Box::new(|line: &str| {
             let _ = writeln!(std::io::stderr(), "{line}");
         }) as _

@@ -49,6 +49,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use http::Timeouts;
+pub use log::Logger;
 pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
 
 use faults::Fault;
@@ -96,7 +97,7 @@ impl Emulator {
         listen: &str,
         scenario: Scenario,
         timeouts: Timeouts,
-        log: Option<Box<dyn Fn(&str) + Send + Sync>>,
+        log: Option<Logger>,
     ) -> io::Result<Emulator> {
         let log = log.map(log::Log::start).transpose()?;
         let shared = Arc::new(Shared::new(State::new(scenario), log, timeouts));
