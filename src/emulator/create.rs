@@ -13,6 +13,7 @@ use super::records::{Network, User};
 use super::render;
 use super::state::{Caller, State};
 use super::time::iso8601;
+use super::update;
 use crate::model::rules;
 
 /// What a handler answers: a reply, or (create only) a fault that struck after the user was
@@ -171,6 +172,9 @@ fn check_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "userId cannot be combined with email, password, firstName or lastName",
         ));
     }
+    if let Some(empty) = given.iter().find(|k| text(k).trim().is_empty()) {
+        return Err(ApiError::bad_request(format!("{empty} must not be empty")));
+    }
     if !given.is_empty() && given.len() < NEW_USER_FIELDS.len() {
         let missing: Vec<&str> = NEW_USER_FIELDS
             .into_iter()
@@ -196,6 +200,17 @@ fn check_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "markSnapshotAsRestorePoint requires takeInitialSnapshot to be true and restorePointFrequency to be set",
         ));
     }
+    // The values update accepts for the same fields (reference §2.8, §4).
+    update::whole_or_null(&object, "shutdownTimeoutInHours")?;
+    if let Some(freq) = f.str("autoSnapshotFrequency") {
+        if !update::AUTO_SNAPSHOT_FREQUENCIES.contains(&freq) {
+            return Err(ApiError::bad_request(format!(
+                "autoSnapshotFrequency must be one of {}, or null",
+                rules::one_of(&update::AUTO_SNAPSHOT_FREQUENCIES)
+            )));
+        }
+    }
+    update::whole_or_null(&object, "autoSnapshotSaveCount")?;
     Ok(object)
 }
 
@@ -224,6 +239,13 @@ pub fn create(
         .ok_or_else(|| ApiError::bad_request("templateId not found"))?;
     if let Some(why) = rules::template_os_refusal(&template.os, machine_type) {
         return Err(ApiError::bad_request(why));
+    }
+    // A team template was made from a machine in one region and only creates machines there.
+    if let Some(only) = template.region.as_deref().filter(|r| *r != text("region")) {
+        return Err(ApiError::bad_request(format!(
+            "templateId {} can only create machines in region {only}",
+            template.id
+        )));
     }
     let os = template.os.clone();
     if f.str("teamId").is_some_and(|t| t != caller.team_id) {
@@ -367,10 +389,9 @@ fn build_machine(
         public_ip: wants_ip.then(|| state.ids.public_ip()),
         dynamic_public_ip: f.flag("dynamicPublicIp"),
         script,
-        shutdown_timeout_in_hours: f
-            .0
-            .get("shutdownTimeoutInHours")
-            .cloned()
+        shutdown_timeout_in_hours: update::whole_or_null(f.0, "shutdownTimeoutInHours")
+            .ok()
+            .flatten()
             .unwrap_or(Value::from(168)),
         shutdown_timeout_forces: false,
         perform_auto_snapshot: f.flag("performAutoSnapshot"),
@@ -378,11 +399,12 @@ fn build_machine(
             .get("autoSnapshotFrequency")
             .cloned()
             .unwrap_or(Value::Null),
-        auto_snapshot_save_count: f
-            .get("autoSnapshotSaveCount")
-            .cloned()
+        auto_snapshot_save_count: update::whole_or_null(f.0, "autoSnapshotSaveCount")
+            .ok()
+            .flatten()
             .unwrap_or(Value::Null),
         created_ms: now,
+        service_ready_percent: state.delays.service_ready_percent,
         accessors: Vec::new(),
         events,
     }

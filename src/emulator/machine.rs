@@ -82,6 +82,8 @@ pub enum Phase {
     Starting,
     Stopping,
     Restarting,
+    /// The end of a start or restart: services up, the agent not yet.
+    ServiceReady,
     Ready,
     Off,
     Gone,
@@ -92,7 +94,11 @@ impl Phase {
     pub fn is_running(self) -> bool {
         matches!(
             self,
-            Phase::Starting | Phase::Ready | Phase::Restarting | Phase::Stopping
+            Phase::Starting
+                | Phase::ServiceReady
+                | Phase::Ready
+                | Phase::Restarting
+                | Phase::Stopping
         )
     }
 
@@ -102,6 +108,7 @@ impl Phase {
             Phase::Starting => "starting",
             Phase::Stopping => "stopping",
             Phase::Restarting => "restarting",
+            Phase::ServiceReady => "serviceready",
             Phase::Ready => "ready",
             Phase::Off | Phase::Gone => "off",
         }
@@ -135,6 +142,8 @@ pub struct Machine {
     pub auto_snapshot_frequency: Value,
     pub auto_snapshot_save_count: Value,
     pub created_ms: i64,
+    /// The share of a start or restart (percent) that reads `serviceready` at its end.
+    pub service_ready_percent: u8,
     /// Users of the team given access by setMachineAccess: they see the machine and may start,
     /// stop and restart it.
     pub accessors: Vec<String>,
@@ -165,6 +174,7 @@ impl Machine {
     pub fn phase_at(&self, now: i64) -> Phase {
         match self.events.iter().rev().find(|e| e.begin_ms <= now) {
             None => Phase::Provisioning,
+            Some(e) if now < e.end_ms && self.service_ready(e, now) => Phase::ServiceReady,
             Some(e) if now < e.end_ms => match e.kind {
                 EventKind::Create { .. } | EventKind::Start { automatic: true } => {
                     Phase::Provisioning
@@ -176,6 +186,15 @@ impl Machine {
             },
             Some(e) => settled(e),
         }
+    }
+
+    /// True in the last part of a start or restart that will succeed.
+    fn service_ready(&self, e: &Event, now: i64) -> bool {
+        let share = (e.end_ms - e.begin_ms) * i64::from(self.service_ready_percent) / 100;
+        matches!(e.kind, EventKind::Start { .. } | EventKind::Restart)
+            && e.error.is_none()
+            && share > 0
+            && now >= e.end_ms - share
     }
 
     /// The state the machine ends in once every requested transition is over.
@@ -230,13 +249,19 @@ impl Machine {
         });
     }
 
-    /// The events visible at `now`, newest first, at most `limit`.
+    /// The events visible at `now`, newest first (by creation; the later request first when
+    /// two were created at once), at most `limit`. The automatic start is created when create
+    /// ends, after any action asked for while provisioning, so request order is not enough.
     pub fn recent_events(&self, now: i64, limit: usize) -> impl Iterator<Item = &Event> {
-        self.events
+        let mut visible: Vec<&Event> = self
+            .events
             .iter()
             .rev()
-            .filter(move |e| e.created_ms <= now)
-            .take(limit)
+            .filter(|e| e.created_ms <= now)
+            .collect();
+        visible.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
+        visible.truncate(limit);
+        visible.into_iter()
     }
 
     /// When the attached script last ran (`dtLastRun`): the end of a start or restart that
@@ -294,7 +319,7 @@ impl Machine {
     pub fn dynamic_ip_attached(&self, now: i64) -> bool {
         matches!(
             self.phase_at(now),
-            Phase::Ready | Phase::Restarting | Phase::Stopping
+            Phase::ServiceReady | Phase::Ready | Phase::Restarting | Phase::Stopping
         )
     }
 }
@@ -337,6 +362,7 @@ mod tests {
             auto_snapshot_frequency: Value::Null,
             auto_snapshot_save_count: Value::Null,
             created_ms: 0,
+            service_ready_percent: 0,
             accessors: Vec::new(),
             events: Vec::new(),
         }
@@ -473,5 +499,61 @@ mod tests {
         assert_eq!(m.last_script_run(100), Some(30));
         m.script.as_mut().unwrap().enabled = false;
         assert_eq!(m.last_script_run(100), None);
+    }
+
+    #[test]
+    fn starts_end_in_serviceready() {
+        let mut m = machine();
+        m.service_ready_percent = 20;
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h1".into(),
+            0,
+            100,
+            None,
+        );
+        assert_eq!(m.phase_at(79), Phase::Starting);
+        assert_eq!(m.phase_at(80), Phase::ServiceReady);
+        assert_eq!(m.phase_at(100), Phase::Ready);
+        m.queue(EventKind::Restart, "h2".into(), 200, 100, None);
+        assert_eq!(m.phase_at(279), Phase::Restarting);
+        assert_eq!(m.phase_at(285), Phase::ServiceReady);
+        // A start that fails never reaches serviceready; a stop has none.
+        m.queue(EventKind::Stop, "h3".into(), 300, 100, None);
+        assert_eq!(m.phase_at(399), Phase::Stopping);
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h4".into(),
+            400,
+            100,
+            Some(CAPACITY_ERROR),
+        );
+        assert_eq!(m.phase_at(499), Phase::Starting);
+        assert_eq!(m.phase_at(500), Phase::Off);
+    }
+
+    #[test]
+    fn events_are_newest_first_by_creation() {
+        let mut m = machine();
+        m.queue(EventKind::Create { starts: true }, "h1".into(), 0, 50, None);
+        m.events.push(Event {
+            kind: EventKind::Start { automatic: true },
+            handle: "h2".into(),
+            created_ms: 50,
+            begin_ms: 50,
+            end_ms: 100,
+            error: None,
+        });
+        // A stop asked for while provisioning: requested after the automatic start was
+        // stored, created before it appears.
+        m.queue(EventKind::Stop, "h3".into(), 20, 10, None);
+        let order: Vec<&str> = m
+            .recent_events(200, 10)
+            .map(|e| e.handle.as_str())
+            .collect();
+        assert_eq!(order, ["h2", "h3", "h1"]);
+        let order: Vec<&str> = m.recent_events(30, 10).map(|e| e.handle.as_str()).collect();
+        assert_eq!(order, ["h3", "h1"]);
+        assert_eq!(m.recent_events(200, 1).count(), 1);
     }
 }

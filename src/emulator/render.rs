@@ -61,10 +61,11 @@ pub struct EventView<'a> {
 pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'a> {
     let provisioned = m.provisioned_at(now);
     let specs = hardware::specs(&m.machine_type).filter(|_| provisioned);
+    // A static address is the machine's from create on; a dynamic one only while it runs.
     let public_ip = if m.dynamic_public_ip && !m.dynamic_ip_attached(now) {
         None
     } else {
-        m.public_ip.as_deref().filter(|_| provisioned)
+        m.public_ip.as_deref()
     };
     let when = |value: &'a str| provisioned.then_some(value);
     MachineView {

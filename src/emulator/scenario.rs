@@ -24,6 +24,9 @@ pub struct Delays {
     pub stop_ms: u64,
     pub restart_ms: u64,
     pub destroy_ms: u64,
+    /// The last part of a start or restart (in percent of its duration, 0 to 100) during which
+    /// the machine reads `serviceready` before `ready`.
+    pub service_ready_percent: u8,
 }
 
 impl Default for Delays {
@@ -34,6 +37,7 @@ impl Default for Delays {
             stop_ms: 200,
             restart_ms: 200,
             destroy_ms: 200,
+            service_ready_percent: 20,
         }
     }
 }
@@ -87,6 +91,12 @@ impl Scenario {
                 "scenario: createStatus must be 200 or 201, not {create_status}"
             ));
         }
+        if spec.delays.service_ready_percent > 100 {
+            return Err(format!(
+                "scenario: delays.serviceReadyPercent must be from 0 to 100, not {}",
+                spec.delays.service_ready_percent
+            ));
+        }
         check_users(&spec.users)?;
         check_templates(&spec.templates, &spec.users)?;
         check_networks(&spec.networks, &spec.users)?;
@@ -116,6 +126,7 @@ impl Scenario {
             stop_ms: ms,
             restart_ms: ms,
             destroy_ms: ms,
+            service_ready_percent: self.delays.service_ready_percent,
         };
         self
     }
@@ -295,6 +306,7 @@ mod tests {
             format!(r#"{{"users":[{user},{user}]}}"#),
             format!(r#"{{"users":[{user}],"createStatus":204}}"#),
             format!(r#"{{"users":[{user}],"delays":{{"provisionMs":-1}}}}"#),
+            format!(r#"{{"users":[{user}],"delays":{{"serviceReadyPercent":101}}}}"#),
             format!(
                 r#"{{"users":[{user}],"availability":[{{"region":"Mars","machineType":"C1","available":false}}]}}"#
             ),

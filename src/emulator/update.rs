@@ -49,7 +49,7 @@ fn flag(body: &Map<String, Value>, key: &str) -> Result<Option<bool>, ApiError> 
 }
 
 /// A positive whole number, or `null` (which the API reads as "never" / "no limit").
-fn whole_or_null(body: &Map<String, Value>, key: &str) -> Result<Option<Value>, ApiError> {
+pub fn whole_or_null(body: &Map<String, Value>, key: &str) -> Result<Option<Value>, ApiError> {
     match body.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(Value::Null)),
