@@ -682,3 +682,125 @@ fn delegation_tokens_never_reach_the_log_or_the_stats() {
     }
     assert!(lines.lock().unwrap().iter().all(|l| !l.contains(&token)));
 }
+
+/// Creates a machine; the status and body of the answer.
+fn try_create(api: &Api, extra: Value) -> emulator_support::Resp {
+    api.post(
+        "/machines/createSingleMachinePublic",
+        Some(ADMIN_KEY),
+        &emulator_support::create_body(extra).to_string(),
+    )
+}
+
+#[test]
+fn private_addresses_are_unique_per_network_and_a_full_network_refuses() {
+    let api = start(Scenario::default().with_delays_ms(5));
+    for _ in 0..253 {
+        assert_eq!(
+            try_create(&api, json!({"startOnCreate": false})).status,
+            200
+        );
+    }
+    let ny2 = api.admin_json("/networks/getNetworks?name=Default%20network%20NY2")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = try_create(&api, json!({}));
+    assert_eq!(
+        r.error(400),
+        format!("No free private IP address in network {ny2}")
+    );
+    // Another region's network still has room.
+    assert_eq!(
+        try_create(&api, json!({"region": "Europe (AMS1)"})).status,
+        200
+    );
+    let machines = api.admin_json("/machines/getMachines");
+    let ips: std::collections::HashSet<&str> = machines
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["networkId"] == ny2.as_str())
+        .map(|m| m["privateIpAddress"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips.len(), 253);
+    // A destroyed machine gives its address back once it is gone.
+    let first = id_of(&machines[0]);
+    let freed = machines[0]["privateIpAddress"].as_str().unwrap().to_owned();
+    assert_eq!(
+        api.post(
+            &format!("/machines/{first}/destroyMachine"),
+            Some(ADMIN_KEY),
+            ""
+        )
+        .status,
+        204
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let again = loop {
+        let r = try_create(&api, json!({}));
+        if r.status == 200 {
+            break r.json();
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", r.body);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let again = api.wait_for(&id_of(&again), "ready");
+    assert_eq!(again["privateIpAddress"], freed.as_str());
+}
+
+#[test]
+fn public_addresses_are_unique_and_running_out_is_an_error() {
+    let mut s: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+    s["networks"] = json!([{
+        "id": "nextra01", "name": "Extra", "region": "East Coast (NY2)",
+        "dtCreated": "2020-03-03T00:00:00.000Z", "network": "10.80.0.0",
+        "netmask": "255.255.255.0", "teamId": TEAM
+    }]);
+    s["delays"] =
+        json!({"provisionMs": 5, "startMs": 5, "stopMs": 5, "restartMs": 5, "destroyMs": 5});
+    let api = start(Scenario::from_json(&s.to_string()).unwrap());
+    let network = |name: &str| {
+        api.admin_json(&format!("/networks/getNetworks?name={}", enc(name)))[0]["id"].clone()
+    };
+    let (ca1, ny2) = (
+        network("Default network CA1"),
+        network("Default network NY2"),
+    );
+    let mut public = std::collections::HashSet::new();
+    for i in 0..762 {
+        let (region, network) = match i / 253 {
+            0 => ("East Coast (NY2)", json!("nextra01")),
+            1 => ("West Coast (CA1)", ca1.clone()),
+            2 => ("Europe (AMS1)", Value::Null),
+            _ => ("East Coast (NY2)", ny2.clone()),
+        };
+        let r = try_create(
+            &api,
+            json!({"region": region, "networkId": network, "assignPublicIp": true,
+                   "startOnCreate": false}),
+        );
+        assert_eq!(r.status, 200, "{i}: {}", r.body);
+        assert!(public.insert(r.json()["publicIpAddress"].as_str().unwrap().to_owned()));
+    }
+    let r = try_create(&api, json!({"assignPublicIp": true, "networkId": ny2}));
+    assert_eq!(r.error(400), "No free public IP address");
+    let r = try_create(&api, json!({"dynamicPublicIp": true, "networkId": ny2}));
+    assert_eq!(r.error(400), "No free public IP address");
+    // Update cannot take one either, until one is given back.
+    let plain = id_of(&api.create(json!({"networkId": ny2})));
+    let path = format!("/machines/{plain}/updateMachinePublic");
+    let r = api.post(&path, Some(ADMIN_KEY), r#"{"assignPublicIp": true}"#);
+    assert_eq!(r.error(400), "No free public IP address");
+    let holder = api.admin_json("/machines/getMachines?limit=1");
+    let released = holder[0]["publicIpAddress"].as_str().unwrap().to_owned();
+    let r = api.post(
+        &format!("/machines/{}/updateMachinePublic", id_of(&holder[0])),
+        Some(ADMIN_KEY),
+        r#"{"assignPublicIp": false}"#,
+    );
+    assert_eq!(r.status, 204);
+    let r = api.post(&path, Some(ADMIN_KEY), r#"{"assignPublicIp": true}"#);
+    assert_eq!(r.status, 204);
+    assert_eq!(api.show(&plain)["publicIpAddress"], released.as_str());
+}

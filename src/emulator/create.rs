@@ -4,11 +4,11 @@
 
 use serde_json::{Map, Value};
 
+use super::addresses;
 use super::error::{ApiError, Reply};
 use super::faults::Fault;
 use super::hardware;
 use super::machine::{CAPACITY_ERROR, Event, EventKind, Machine, ScriptLink};
-use super::networks;
 use super::records::{Network, User};
 use super::render;
 use super::state::{Caller, State};
@@ -294,6 +294,15 @@ pub fn create(
                 .ok_or_else(|| ApiError::bad_request("scriptId not found"))?,
         ),
     };
+    // Addresses are checked before the new user is stored, and taken with the machine; the
+    // machines whose destroy has finished give theirs back first.
+    state.purge(now);
+    if !state.addresses.private_free(&network.id) {
+        return Err(addresses::no_private(&network.id));
+    }
+    if (f.flag("assignPublicIp") || f.flag("dynamicPublicIp")) && !state.addresses.public_free() {
+        return Err(addresses::no_public());
+    }
     let owner = if let Some(email) = f.str("email") {
         if state
             .users
@@ -329,7 +338,7 @@ pub fn create(
         f.str("userId").unwrap_or(&caller.user_id).to_owned()
     };
 
-    let machine = build_machine(state, caller, &f, os, owner, (network, script), now);
+    let machine = build_machine(state, caller, &f, os, owner, (network, script), now)?;
     let body = render::to_json(&render::machine(&machine, now, false));
     state.add_machine(machine);
     Ok(Answer::Reply(Reply::json(state.create_status, body)))
@@ -343,7 +352,7 @@ fn build_machine(
     owner: String,
     (network, script): (Network, Option<ScriptLink>),
     now: i64,
-) -> Machine {
+) -> Result<Machine, ApiError> {
     let text = |key| f.str(key).unwrap_or_default().to_owned();
     let (region, machine_type) = (text("region"), text("machineType"));
     let starts = f
@@ -373,7 +382,7 @@ fn build_machine(
             error: (!capacity).then_some(CAPACITY_ERROR),
         });
     }
-    Machine {
+    Ok(Machine {
         id: state.fresh_id("ps", 7),
         name: text("machineName"),
         size_gb: f.get("size").and_then(Value::as_f64).unwrap_or(0.0) as u64,
@@ -384,9 +393,12 @@ fn build_machine(
         machine_type,
         user_id: owner,
         team_id: caller.team_id.clone(),
-        private_ip: networks::host_address(&network, &mut state.ids),
+        private_ip: state.addresses.take_private(&network, &mut state.ids)?,
         network_id: network.id,
-        public_ip: wants_ip.then(|| state.ids.public_ip()),
+        public_ip: match wants_ip {
+            true => Some(state.addresses.take_public(&mut state.ids)?),
+            false => None,
+        },
         dynamic_public_ip: f.flag("dynamicPublicIp"),
         script,
         shutdown_timeout_in_hours: update::whole_or_null(f.0, "shutdownTimeoutInHours")
@@ -407,7 +419,7 @@ fn build_machine(
         service_ready_percent: state.delays.service_ready_percent,
         accessors: Vec::new(),
         events,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Identifiers in the API's shapes (`ps` + 7 for machines, `u` + 7 for users, `n` + 6 for
-//! networks, UUID v4 event handles) and addresses, from a small seedable generator so that a
+//! networks, UUID v4 event handles), from a small seedable generator so that a
 //! scenario with a `seed` produces the same ids in the same order of requests.
 
 use std::io::{self, Read};
@@ -64,11 +64,6 @@ impl Ids {
             &hex[16..20],
             &hex[20..]
         )
-    }
-
-    /// A public address from 203.0.113.0/24 (TEST-NET-3), which is never routed.
-    pub fn public_ip(&mut self) -> String {
-        format!("203.0.113.{}", 1 + self.below(254))
     }
 }
 

@@ -16,6 +16,7 @@
 //! and every error answer.
 
 mod access;
+mod addresses;
 mod create;
 mod delegations;
 mod error;

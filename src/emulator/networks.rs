@@ -1,6 +1,5 @@
 //! Private networks: `GET /networks/getNetworks` (the caller's team's networks, exact-match
-//! filters), the network the emulator adds for each team and region, and machine addresses
-//! inside a network's /24.
+//! filters) and the network the emulator adds for each team and region.
 
 use std::collections::HashSet;
 
@@ -91,15 +90,6 @@ fn region_code(region: &str) -> &str {
         .unwrap_or(region)
 }
 
-/// A host address in a network's /24 (`.2` to `.254`: `.1` is the gateway).
-pub fn host_address(network: &Network, ids: &mut Ids) -> String {
-    let prefix = network
-        .network
-        .rsplit_once('.')
-        .map_or("10.64.0", |(prefix, _)| prefix);
-    format!("{prefix}.{}", 2 + ids.below(253))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,8 +169,5 @@ mod tests {
                 .all(|n| n.id.len() == 7 && n.id.starts_with('n'))
         );
         assert_eq!(added[3].dt_created, "2020-01-03T00:00:00.000Z");
-        let host = host_address(&added[1], &mut Ids::new(Some(2)));
-        let last: u32 = host.strip_prefix("10.64.2.").unwrap().parse().unwrap();
-        assert!((2..=254).contains(&last), "{host}");
     }
 }

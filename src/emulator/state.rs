@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
+use super::addresses::Addresses;
 use super::delegations::Delegation;
 use super::error::ApiError;
 use super::faults::FaultQueue;
@@ -36,6 +37,8 @@ pub struct State {
     /// In creation order, which is the order of list.
     pub scripts: Vec<Script>,
     pub delegations: Vec<Delegation>,
+    /// The private and public addresses live machines hold.
+    pub addresses: Addresses,
     pub ids: Ids,
     pub delays: Delays,
     availability: Vec<AvailabilityRule>,
@@ -73,6 +76,7 @@ impl State {
             networks: all_networks,
             scripts: Vec::new(),
             delegations: Vec::new(),
+            addresses: Addresses::default(),
             ids,
             delays: scenario.delays,
             availability: scenario.availability,
@@ -115,7 +119,18 @@ impl State {
 
     /// Forgets machines whose destroy has finished.
     pub fn purge(&mut self, now: i64) {
-        self.machines.retain(|m| m.phase_at(now) != Phase::Gone);
+        let addresses = &mut self.addresses;
+        self.machines.retain(|m| {
+            let gone = m.phase_at(now) == Phase::Gone;
+            if gone {
+                // Its addresses go back to the pools.
+                addresses.release_private(&m.network_id, &m.private_ip);
+                if let Some(ip) = &m.public_ip {
+                    addresses.release_public(ip);
+                }
+            }
+            !gone
+        });
     }
 
     /// Availability of a machine type in a region: the first matching scenario rule, else true.

@@ -141,10 +141,14 @@ pub fn update(
         static_ip = a;
         dynamic &= !a || changes.dynamic_public_ip.is_some();
     }
-    let public_ip = match (&m.public_ip, static_ip || dynamic) {
-        (_, false) => None,
-        (Some(ip), true) => Some(ip.clone()),
-        (None, true) => Some(state.ids.public_ip()),
+    let public_ip = match (m.public_ip.clone(), static_ip || dynamic) {
+        (None, false) => None,
+        (Some(ip), false) => {
+            state.addresses.release_public(&ip);
+            None
+        }
+        (Some(ip), true) => Some(ip),
+        (None, true) => Some(state.addresses.take_public(&mut state.ids)?),
     };
     let m = &mut state.machines[index];
     m.dynamic_public_ip = dynamic;
