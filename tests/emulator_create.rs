@@ -349,12 +349,9 @@ fn accepted_variants() {
     assert!(n["shutdownTimeoutInHours"].is_u64());
     assert_eq!(n["autoSnapshotFrequency"], "hour");
     assert_eq!(n["autoSnapshotSaveCount"], 3);
-    assert!(
-        n["publicIpAddress"]
-            .as_str()
-            .unwrap()
-            .starts_with("203.0.113.")
-    );
+    assert!(emulator_support::is_public_test_address(
+        n["publicIpAddress"].as_str().unwrap()
+    ));
     assert_eq!(n["privateIpAddress"], Value::Null);
     // The team template (Ubuntu) with a dedicated-GPU type.
     let m = api.create(json!({"templateId": "t456def", "machineType": "GPU+"}));

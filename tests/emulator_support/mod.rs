@@ -199,6 +199,16 @@ pub fn create_body(extra: Value) -> Value {
     body
 }
 
+/// True for an address of the three documentation blocks the emulator hands out as public.
+pub fn is_public_test_address(ip: &str) -> bool {
+    ["203.0.113.", "198.51.100.", "192.0.2."]
+        .iter()
+        .any(|block| {
+            ip.strip_prefix(block)
+                .is_some_and(|h| h.parse::<u8>().is_ok_and(|h| h >= 1 && h < 255))
+        })
+}
+
 /// Percent-encoding of a query value (every byte but unreserved characters).
 pub fn enc(text: &str) -> String {
     text.bytes()

@@ -179,7 +179,7 @@ async function main() {
 	);
 	assert.equal(ready.networkId, networks[0].id);
 	assert.match(ready.privateIpAddress, /^10\.64\.0\.\d+$/);
-	assert.match(ready.publicIpAddress, /^203\.0\.113\.\d+$/);
+	assert.match(ready.publicIpAddress, /^(203\.0\.113|198\.51\.100|192\.0\.2)\.\d+$/);
 	assert.equal(ready.os, 'Ubuntu 18.04 Server');
 	assert.equal(ready.dtLastRun, ready.events[0].dtFinished);
 
