@@ -205,7 +205,7 @@ pub fn is_public_test_address(ip: &str) -> bool {
         .iter()
         .any(|block| {
             ip.strip_prefix(block)
-                .is_some_and(|h| h.parse::<u8>().is_ok_and(|h| h >= 1 && h < 255))
+                .is_some_and(|h| h.parse::<u8>().is_ok_and(|h| (1..255).contains(&h)))
         })
 }
 
