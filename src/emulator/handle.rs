@@ -13,6 +13,7 @@ use super::http::Timeouts;
 use super::log::Log;
 use super::machines;
 use super::networks;
+use super::openapi::OPENAPI_JSON;
 use super::query::Query;
 use super::routes::Route;
 use super::scripts;
@@ -223,7 +224,7 @@ fn api(
         Route::ScriptText => scripts::text(state, &caller, &req.query)?,
         Route::ScriptDestroy(id) => scripts::destroy(state, &caller, id)?,
         Route::DelegationCreate => delegations::create(state, &caller, &req.body, now)?,
-        Route::Stats | Route::AddFaults | Route::ClearFaults | Route::NotFound => {
+        Route::Stats | Route::AddFaults | Route::ClearFaults | Route::OpenApi | Route::NotFound => {
             return Err(ApiError::not_found());
         }
     };
@@ -278,6 +279,7 @@ fn strike(fault: &Fault, real: Option<Outcome>) -> Outcome {
 fn control(shared: &Shared, req: &Incoming, route: &Route) -> Reply {
     match route {
         Route::Stats => Reply::json(200, shared.stats().to_string()),
+        Route::OpenApi => Reply::json(200, OPENAPI_JSON.to_owned()),
         Route::AddFaults => {
             let parsed = std::str::from_utf8(&req.body)
                 .map_err(|_| "faults are not UTF-8 text".to_owned())

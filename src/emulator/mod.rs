@@ -30,6 +30,7 @@ mod machine;
 mod machines;
 mod multipart;
 mod networks;
+mod openapi;
 mod query;
 mod records;
 mod render;

@@ -43,13 +43,17 @@ pub enum Route {
     Stats,
     AddFaults,
     ClearFaults,
+    OpenApi,
     NotFound,
 }
 
 impl Route {
     /// Control endpoints need no key, are never faulted and are not counted in stats.
     pub fn is_control(&self) -> bool {
-        matches!(self, Route::Stats | Route::AddFaults | Route::ClearFaults)
+        matches!(
+            self,
+            Route::Stats | Route::AddFaults | Route::ClearFaults | Route::OpenApi
+        )
     }
 }
 
@@ -81,6 +85,7 @@ impl Route {
             Route::Stats => "GET /__emulator/stats",
             Route::AddFaults => "POST /__emulator/faults",
             Route::ClearFaults => "DELETE /__emulator/faults",
+            Route::OpenApi => "GET /__emulator/openapi.json",
             Route::NotFound => "(no route)",
         }
     }
@@ -125,6 +130,7 @@ pub fn route(method: &str, path: &str) -> Route {
         ("GET", ["__emulator", "stats"]) => Route::Stats,
         ("POST", ["__emulator", "faults"]) => Route::AddFaults,
         ("DELETE", ["__emulator", "faults"]) => Route::ClearFaults,
+        ("GET", ["__emulator", "openapi.json"]) => Route::OpenApi,
         _ => Route::NotFound,
     }
 }
