@@ -507,11 +507,8 @@ fn the_openapi_description_is_served_as_committed() {
     let r = api.get("/__emulator/openapi.json", None);
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let committed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/docs/openapi.json"
-    ))
-    .unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json")).unwrap();
     assert_eq!(r.body, committed);
     assert_eq!(r.json()["openapi"], "3.1.0");
     // A control path: no key, never counted.
