@@ -160,6 +160,12 @@ impl Error {
         Error::new(Status::Panic, message)
     }
 
+    /// This error with `prefix` before its message.
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
+        self.message.insert_str(0, prefix);
+        self
+    }
+
     pub(crate) fn with_details(mut self, details: Value) -> Error {
         self.details = details;
         self

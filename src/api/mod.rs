@@ -10,18 +10,20 @@ mod cancel;
 mod machines;
 mod request;
 mod resources;
+mod shape;
 mod table;
 mod wait;
 
 pub use cancel::Cancel;
 pub use operation::{Description, Method, ResultKind};
+pub use shape::MAX_DEPTH;
+pub(crate) use shape::{checked, decode};
 pub use table::Operation;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Params;
 use call::Call;
 
@@ -89,20 +91,6 @@ impl Client {
             .map(drop)
             .map_err(|error| self.scrubbed(error))
     }
-}
-
-/// Decodes a 2xx body into `T`; a body of another shape is a `Decode` error.
-pub(crate) fn decode<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::decode(format!("unexpected response: {e}")))
-}
-
-/// Returns `body` unchanged once it decodes as `Shape` (a cheap, borrowing view of it).
-pub(crate) fn checked<Shape>(body: String) -> Result<String>
-where
-    Shape: for<'a> Deserialize<'a>,
-{
-    decode::<Shape>(&body)?;
-    Ok(body)
 }
 
 #[cfg(test)]

@@ -20,8 +20,37 @@ struct Progress<'a> {
     id: Cow<'a, str>,
     #[serde(borrow, default)]
     state: Option<Cow<'a, str>>,
+    /// Only the newest event is kept: a wait reads nothing else of the list, however long.
     #[serde(borrow, default)]
-    events: Option<Vec<EventProgress<'a>>>,
+    events: FirstEvent<'a>,
+}
+
+/// The first element of the `events` array (or null), the rest skipped without being kept.
+#[derive(Default)]
+struct FirstEvent<'a>(Option<EventProgress<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FirstEvent<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = FirstEvent<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of events or null")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<FirstEvent<'a>, E> {
+                Ok(FirstEvent(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FirstEvent<'a>, A::Error> {
+                let first = seq.next_element::<EventProgress<'a>>()?;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(FirstEvent(first))
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -80,7 +109,7 @@ impl Client {
             let seen = last_state.map_or("none".into(), |s| format!("'{s}'"));
             Error::timeout(format!(
                 "machine {machine_id} did not reach state '{target}' within {} ms (last state: {seen})",
-                limit.as_millis()
+                wait.limit().as_millis()
             ))
             .with_details(json!({"machineId": machine_id, "state": last_state, "target": target}))
         };
@@ -102,9 +131,8 @@ impl Client {
             }
             if let Some(failed) = progress
                 .events
-                .iter()
-                .flatten()
-                .next()
+                .0
+                .as_ref()
                 .filter(|e| e.state.as_deref() == Some("error"))
             {
                 let name = failed.name.as_deref().unwrap_or("unknown");

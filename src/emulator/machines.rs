@@ -159,7 +159,7 @@ pub fn act(
     if machine.destroying() {
         return Err(ApiError::not_found());
     }
-    if machine.user_id != caller.user_id {
+    if machine.user_id != caller.user_id && !machine.accessors.contains(&caller.user_id) {
         return Err(ApiError::new(
             403,
             format!("Only the owner of machine {id} can {} it", action.verb()),

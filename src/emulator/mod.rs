@@ -15,36 +15,52 @@
 //! docs/EMULATOR.md describes the scenario format, the fault objects, the control endpoints
 //! and every error answer.
 
+mod access;
+mod addresses;
 mod create;
+mod delegations;
 mod error;
 mod faults;
 mod handle;
 mod hardware;
 mod http;
 mod ids;
+mod log;
 mod machine;
 mod machines;
+mod multipart;
+mod networks;
+mod openapi;
 mod query;
 mod records;
 mod render;
 mod routes;
 mod scenario;
+mod scripts;
 mod server;
 mod state;
 mod templates;
 mod time;
+mod update;
 mod users;
+mod utilization;
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+pub use http::Timeouts;
+pub use log::Logger;
 pub use scenario::{DEFAULT_SCENARIO_JSON, Delays, Scenario};
 
 use faults::Fault;
 use handle::Shared;
 use server::Server;
 use state::State;
+
+/// How long shutdown lets the logger thread write the lines still queued.
+const LOG_DRAIN: Duration = Duration::from_secs(1);
 
 /// The API key of the default scenario's team administrator.
 pub const ADMIN_KEY: &str = "emulator-admin-key";
@@ -62,26 +78,38 @@ pub struct Emulator {
 impl Emulator {
     /// Starts serving `scenario` on `listen` (e.g. `"127.0.0.1:0"` for any free port).
     pub fn start(listen: &str, scenario: Scenario) -> io::Result<Emulator> {
-        Emulator::start_inner(listen, scenario, None)
+        Emulator::start_with(listen, scenario, Timeouts::default(), None)
     }
 
     /// Like [`Emulator::start`], calling `log` with one line per request: method, path and
-    /// query, status and duration (never the API key nor a body).
+    /// query, status and duration (never the API key nor a body). `log` runs on a thread of its
+    /// own, fed by a bounded queue: a slow or stuck `log` never holds up a request; lines that
+    /// do not fit are dropped and counted (`logLinesDropped` in the stats).
     pub fn start_with_logger(
         listen: &str,
         scenario: Scenario,
         log: impl Fn(&str) + Send + Sync + 'static,
     ) -> io::Result<Emulator> {
-        Emulator::start_inner(listen, scenario, Some(Box::new(log)))
+        Emulator::start_with(listen, scenario, Timeouts::default(), Some(Box::new(log)))
     }
 
-    fn start_inner(
+    /// The general form: connection `timeouts` and an optional request log (as in
+    /// [`Emulator::start_with_logger`]).
+    pub fn start_with(
         listen: &str,
         scenario: Scenario,
-        log: Option<http::Logger>,
+        timeouts: Timeouts,
+        log: Option<Logger>,
     ) -> io::Result<Emulator> {
-        let shared = Arc::new(Shared::new(State::new(scenario)));
-        let server = Server::start(listen, Arc::clone(&shared), log.map(Arc::new))?;
+        let log = log.map(log::Log::start).transpose()?;
+        let shared = Arc::new(Shared::new(State::new(scenario), log, timeouts));
+        let server = match Server::start(listen, Arc::clone(&shared)) {
+            Ok(server) => server,
+            Err(e) => {
+                shared.close_log(Duration::ZERO);
+                return Err(e);
+            }
+        };
         let address = server.address();
         Ok(Emulator {
             url: format!("http://{address}"),
@@ -103,7 +131,13 @@ impl Emulator {
 
     /// The same JSON as `GET /__emulator/stats`.
     pub fn stats(&self) -> serde_json::Value {
-        self.shared.lock().stats(time::now_ms())
+        self.shared.stats()
+    }
+
+    /// Adds a line to the request log (if there is one), with the same never-waiting queue as
+    /// the request lines.
+    pub fn log(&self, line: &str) {
+        self.shared.log_line(line.to_owned());
     }
 
     /// Queues faults (one fault object or an array), like `POST /__emulator/faults`.
@@ -122,6 +156,7 @@ impl Emulator {
         self.shared.stop();
         if let Some(mut server) = self.server.take() {
             server.stop();
+            self.shared.close_log(LOG_DRAIN);
         }
     }
 }
