@@ -432,7 +432,7 @@ fn a_server_echoing_the_request_does_not_make_the_client_leak() {
 #[test]
 fn a_delegation_token_does_not_debug_print() {
     use paperspace::model::delegation::Delegation;
-    let token = "tok-live-81c4e0b7d2a95f36";
+    let token = TOKEN;
     let body = json!([{"delegation": {"machine": {"ids": ["ps1"]}}, "isEnabled": true,
         "accessTokenId": token, "dtCreated": "2019-04-01T10:00:00.000Z", "id": 7}])
     .to_string();
@@ -513,27 +513,17 @@ impl Answerer {
     }
 }
 
-/// A server refusing a delegation create, or answering it in a shape the client does not
-/// accept, with the new token in its answer: the token must not reach the error.
-#[test]
-#[ignore = "finding: the library does not scrub a delegation token from api error details or decode messages (see docs/RELIABILITY.md, Known limits)"]
-fn a_delegation_token_in_a_refusal_or_malformed_answer_stays_out_of_the_error() {
+const TOKEN: &str = "tok-live-81c4e0b7d2a95f36";
+
+/// Runs a delegation create through both forms against a server answering `status` and
+/// `body`; the typed form must fail, and the token must stay out of every error. (The JSON
+/// form's result is the server's own text when it is an array of objects: the token is then
+/// the result, not an error.)
+fn delegation_errors_are_clean(answers: &[(u16, Value)]) {
     use paperspace::model::delegation::Delegation;
-    let token = "tok-live-81c4e0b7d2a95f36";
-    let answers = [
-        (
-            409,
-            json!({"error": {"status": 409, "message": "exists"}, "accessTokenId": token}),
-        ),
-        (200, json!([token])),
-        (
-            200,
-            json!([{"accessTokenId": token, "isEnabled": token, "id": 7}]),
-        ),
-    ];
     let mut out = Outputs::default();
     for (status, body) in answers {
-        let server = Answerer::start(status, body.to_string());
+        let server = Answerer::start(*status, body.to_string());
         let client = Client::new(Config {
             max_retries: Some(0),
             ..Config::new(KEY, &server.url)
@@ -548,5 +538,35 @@ fn a_delegation_token_in_a_refusal_or_malformed_answer_stays_out_of_the_error() 
             Ok(created) => panic!("{status} {body}: accepted {created:?}"),
         }
     }
-    out.assert_clean(&[token]);
+    out.assert_clean(&[TOKEN]);
+}
+
+/// An answer to a delegation create that is not of its shape, with the new token in it: the
+/// decode error names where the shape broke, never the value found there.
+#[test]
+fn a_delegation_token_in_a_malformed_answer_stays_out_of_the_error() {
+    delegation_errors_are_clean(&[
+        (200, json!({"accessTokenId": TOKEN})),
+        (200, json!([TOKEN])),
+        (200, json!([{"accessTokenId": TOKEN}, TOKEN])),
+        (200, json!([{"accessTokenId": TOKEN, "isEnabled": TOKEN}])),
+        (200, json!([{"accessTokenId": TOKEN, "id": TOKEN}])),
+    ]);
+}
+
+/// A refusal of a delegation create whose body carries the token (a server echoing what it
+/// made): the token must not reach the error's details.
+#[test]
+#[ignore = "finding: the api error's details keep the server's body as it came, and the client cannot know a token it never received (docs/RELIABILITY.md, Known limits)"]
+fn a_delegation_token_in_a_refusal_stays_out_of_the_error() {
+    delegation_errors_are_clean(&[
+        (
+            409,
+            json!({"error": {"status": 409, "message": "exists"}, "accessTokenId": TOKEN}),
+        ),
+        (
+            500,
+            json!({"message": format!("created {TOKEN} but failed")}),
+        ),
+    ]);
 }
