@@ -610,7 +610,7 @@ fn assert_row(op: Operation) {
 }
 
 /// The operations with a test function below; one of the table without it fails here.
-const TESTED: [&str; 21] = [
+const TESTED: [&str; 22] = [
     "templates_list",
     "machines_create",
     "machines_availability",
@@ -769,4 +769,9 @@ fn scripts_destroy() {
 #[test]
 fn resource_delegations_create() {
     assert_row(Operation::ResourceDelegationsCreate);
+}
+
+#[test]
+fn machines_wait_many() {
+    assert_row(Operation::MachinesWaitMany);
 }

@@ -332,6 +332,9 @@ fn valid_params(op: Operation) -> &'static str {
             r#"{"scriptId": "sc1"}"#
         }
         Operation::ResourceDelegationsCreate => r#"{"machine": {"ids": ["ps1"]}}"#,
+        Operation::MachinesWaitMany => {
+            r#"{"machineIds": ["ps1"], "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#
+        }
         _ => "{}",
     }
 }
@@ -425,6 +428,13 @@ pub fn decode_responses(data: &[u8]) {
                 "{op:?} {status}: {outcome:?}"
             );
         }
+        // A wait for many rebuilds its result from the listed (or shown) machines.
+        (200..=299, Ok(result)) if op == Operation::MachinesWaitMany => {
+            let machines: Vec<Value> = serde_json::from_str(&result).expect("an array");
+            assert_eq!(machines.len(), 1, "{result:.300}");
+            assert_eq!(machines[0]["id"], "ps1");
+            assert_eq!(machines[0]["state"], "ready", "a wait ended early");
+        }
         (200..=299, Ok(result)) => {
             assert_eq!(
                 result.as_bytes(),
@@ -444,7 +454,9 @@ pub fn decode_responses(data: &[u8]) {
                 assert_eq!(seen.state.as_deref(), Some("ready"), "a wait ended early");
             }
         }
-        (200..=299, Err(e)) if op == Operation::MachinesWait => {
+        (200..=299, Err(e))
+            if matches!(op, Operation::MachinesWait | Operation::MachinesWaitMany) =>
+        {
             assert!(
                 matches!(
                     e.status(),
