@@ -154,6 +154,12 @@ fn case(name: &str) -> Option<(&'static str, Expected)> {
             r#"{"scriptId": "sc/1"}"#,
             post("/scripts/sc%2F1/destroy", r#"{"scriptId":"sc/1"}"#),
         ),
+        // Client-side: one list of every machine per interval (Node's `machines.list({})`);
+        // the answer lists the machine in the target state, so one list.
+        "machines_wait_many" => (
+            r#"{"machineIds": ["x1"], "state": "ready", "intervalMs": 1, "timeoutMs": 5000}"#,
+            get("/machines/getMachines"),
+        ),
         "resource_delegations_create" => (
             r#"{"machine": {"ids": ["ps1", "ps2"]}}"#,
             post(
@@ -169,7 +175,8 @@ fn case(name: &str) -> Option<(&'static str, Expected)> {
 /// succeeds and the test sees the whole exchange.
 fn answer_for(op: Operation) -> (u16, &'static str) {
     match op.result_kind() {
-        ResultKind::Array => (200, r#"[{"id":"x1"}]"#),
+        // A wait for many finds its machine `x1` in the target state.
+        ResultKind::Array => (200, r#"[{"id":"x1","state":"ready"}]"#),
         // Enough for every object result: an id, availability's flag, a wait's target state.
         ResultKind::Object => (200, r#"{"id":"x1","available":true,"state":"ready"}"#),
         ResultKind::String => (200, r#""echo hi""#),

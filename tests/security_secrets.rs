@@ -121,6 +121,9 @@ fn valid_params(name: &str, machine: &str) -> Option<Value> {
         "scripts_list" => json!({}),
         "scripts_show" | "scripts_text" | "scripts_destroy" => json!({"scriptId": "scnothere"}),
         "resource_delegations_create" => json!({"machine": {"ids": [machine]}}),
+        "machines_wait_many" => {
+            json!({"machineIds": [machine, "psnothere"], "state": "off", "intervalMs": 10, "timeoutMs": 100})
+        }
         _ => return None,
     })
 }

@@ -241,9 +241,12 @@ func (c *Client) call(ctx context.Context, op string, params, out any) error {
 	return err
 }
 
-// opMachinesWait is the one operation run() treats apart: a wait's own timeout bounds it, and
-// Close cancels it.
-const opMachinesWait = "machines_wait"
+// The waits are the operations run() treats apart: a wait's own timeout bounds it, and Close
+// cancels it.
+const (
+	opMachinesWait     = "machines_wait"
+	opMachinesWaitMany = "machines_wait_many"
+)
 
 // observeCall, when set (by the tests), sees the operation of every call.
 var observeCall atomic.Pointer[func(op string)]
@@ -274,7 +277,7 @@ func (c *Client) run(ctx context.Context, op string, params, out any) error {
 	}
 	defer func() { <-c.slots }()
 
-	wait := op == opMachinesWait
+	wait := op == opMachinesWait || op == opMachinesWaitMany
 	deadline, hasDeadline := ctx.Deadline()
 	// ctxBound: the context's deadline comes before the call's own limit, so a timeout of the
 	// call is the context's (the library may give up a little early, when no attempt fits).
@@ -336,6 +339,9 @@ const defaultWaitTimeout = 10 * time.Minute
 // waitTimeout is the time limit of a wait with these parameters.
 func waitTimeout(params any) time.Duration {
 	if w, ok := params.(*waitJSON); ok && w.TimeoutMs > 0 {
+		return time.Duration(w.TimeoutMs) * time.Millisecond
+	}
+	if w, ok := params.(*waitManyJSON); ok && w.TimeoutMs > 0 {
 		return time.Duration(w.TimeoutMs) * time.Millisecond
 	}
 	return defaultWaitTimeout

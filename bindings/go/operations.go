@@ -77,6 +77,24 @@ func (c *Client) WaitForMachine(ctx context.Context, params WaitParams) (*Machin
 	return &machine, nil
 }
 
+// WaitForMachines waits until every machine of params reaches params.State, polling the list
+// endpoint once per interval however many machines there are, and returns them in the order
+// asked. A machine back in "off" while the target is another state is shown once to read its
+// newest event: ErrMachineError when it failed. Bounds and cancellation as WaitForMachine.
+func (c *Client) WaitForMachines(ctx context.Context, params WaitManyParams) ([]Machine, error) {
+	wire := waitManyJSON{
+		MachineIDs: params.MachineIDs,
+		State:      params.State,
+		IntervalMs: millis(params.Interval),
+		TimeoutMs:  millis(params.Timeout),
+	}
+	var machines []Machine
+	if err := c.call(ctx, opMachinesWaitMany, &wire, &machines); err != nil {
+		return nil, err
+	}
+	return machines, nil
+}
+
 // StartMachine starts a machine (POST /machines/:id/start).
 func (c *Client) StartMachine(ctx context.Context, machineID string) error {
 	return c.call(ctx, "machines_start", &machineRef{MachineID: machineID}, nil)

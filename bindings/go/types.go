@@ -335,6 +335,26 @@ type waitJSON struct {
 	TimeoutMs  int64        `json:"timeoutMs,omitempty"`
 }
 
+// WaitManyParams are the parameters of WaitForMachines.
+type WaitManyParams struct {
+	// MachineIDs: 1 to 10,000 machines, no repeats.
+	MachineIDs []string
+	// State is the target: StateOff, StateServiceReady or StateReady.
+	State MachineState
+	// Interval between polls (one list request each); 0 means the library's default, 5 s.
+	Interval time.Duration
+	// Timeout bounds the whole wait (ErrTimeout); 0 means the library's default, 10 min.
+	Timeout time.Duration
+}
+
+// waitManyJSON is WaitManyParams on the wire.
+type waitManyJSON struct {
+	MachineIDs []string     `json:"machineIds"`
+	State      MachineState `json:"state,omitempty"`
+	IntervalMs int64        `json:"intervalMs,omitempty"`
+	TimeoutMs  int64        `json:"timeoutMs,omitempty"`
+}
+
 // DestroyMachineParams are the parameters of DestroyMachine.
 type DestroyMachineParams struct {
 	MachineID string `json:"machineId,omitempty"`

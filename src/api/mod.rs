@@ -13,6 +13,7 @@ mod resources;
 mod shape;
 mod table;
 mod wait;
+mod wait_many;
 
 pub use cancel::Cancel;
 pub use operation::{Description, Method, ResultKind};
@@ -104,7 +105,7 @@ mod tests {
             assert_eq!(Operation::from_name(op.name()), Some(op));
             assert!(seen.insert(op.name()), "{} twice", op.name());
         }
-        assert_eq!(Operation::ALL.len(), 21);
+        assert_eq!(Operation::ALL.len(), 22);
         assert_eq!(Operation::from_name("machines_explode"), None);
     }
 

@@ -15,14 +15,33 @@ use crate::model::machine::{Machine, MachineRef, WaitParams};
 
 /// What a poll needs to know of the machine (borrowed from the body, not copied).
 #[derive(Deserialize)]
-struct Progress<'a> {
+pub(super) struct Progress<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
     #[serde(borrow, default)]
-    state: Option<Cow<'a, str>>,
+    pub(super) state: Option<Cow<'a, str>>,
     /// Only the newest event is kept: a wait reads nothing else of the list, however long.
     #[serde(borrow, default)]
     events: FirstEvent<'a>,
+}
+
+impl Progress<'_> {
+    /// The `machine_error` of a machine whose newest event is in state `error`.
+    pub(super) fn failure(&self, target: &str) -> Option<Error> {
+        let failed = self
+            .events
+            .0
+            .as_ref()
+            .filter(|e| e.state.as_deref() == Some("error"))?;
+        let state = self.state.as_deref().unwrap_or_default();
+        let name = failed.name.as_deref().unwrap_or("unknown");
+        let why = failed.error_msg.as_deref().unwrap_or_default();
+        Some(Error::machine_error(
+            format!("machine {}: the {name} event failed: {why}", self.id),
+            json!({"machineId": self.id, "state": state, "target": target,
+                   "event": {"name": name, "state": "error", "errorMsg": why}}),
+        ))
+    }
 }
 
 /// The first element of the `events` array (or null), the rest skipped without being kept.
@@ -59,13 +78,13 @@ struct EventProgress<'a> {
     #[serde(borrow, default)]
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    state: Option<Cow<'a, str>>,
+    pub(super) state: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     error_msg: Option<Cow<'a, str>>,
 }
 
 /// The time kept for the last poll of a wait, before its deadline.
-const LAST_POLL: Duration = Duration::from_millis(100);
+pub(super) const LAST_POLL: Duration = Duration::from_millis(100);
 
 impl Client {
     /// Polls `machines show` every `intervalMs` until the machine's state is the target
@@ -129,19 +148,8 @@ impl Client {
             if state == target {
                 return Ok(body);
             }
-            if let Some(failed) = progress
-                .events
-                .0
-                .as_ref()
-                .filter(|e| e.state.as_deref() == Some("error"))
-            {
-                let name = failed.name.as_deref().unwrap_or("unknown");
-                let why = failed.error_msg.as_deref().unwrap_or_default();
-                return Err(Error::machine_error(
-                    format!("machine {}: the {name} event failed: {why}", progress.id),
-                    json!({"machineId": progress.id, "state": state, "target": target,
-                           "event": {"name": name, "state": "error", "errorMsg": why}}),
-                ));
+            if let Some(failed) = progress.failure(&target) {
+                return Err(failed);
             }
             let left = wait.left();
             if left <= LAST_POLL {
@@ -156,7 +164,7 @@ impl Client {
 }
 
 /// A validated (so positive) millisecond count, or the default.
-fn millis(value: Option<i64>, default: u64) -> Duration {
+pub(super) fn millis(value: Option<i64>, default: u64) -> Duration {
     Duration::from_millis(
         value
             .and_then(|ms| u64::try_from(ms).ok())

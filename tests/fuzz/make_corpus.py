@@ -155,6 +155,12 @@ SEEDS = {
     "scripts_text": {"params": [{"scriptId": "sc1"}],
                      "bodies": {"text": b'"apt-get install -y nginx\\n"'}},
     "scripts_destroy": {"params": [{"scriptId": ".."}], "bodies": {"garbage": b"<html>"}},
+    "machines_wait_many": {
+        "params": [{"machineIds": ["ps1", "pslwpsvsx"], "state": "ready", "intervalMs": 1, "timeoutMs": 5},
+                   {"machineIds": [], "state": "off"}, {"machineIds": ["ps1", "ps1"], "state": "off"},
+                   {"machineIds": [""], "state": "serviceready"}],
+        "bodies": {"Machines_ListMachines.json": fixture("Machines_ListMachines.json")},
+    },
     "resource_delegations_create": {
         "params": [{"machine": {"ids": ["ps1", "ps2"]}}, {"machine": {"ids": []}},
                    {"machine": {"ids": [""]}}, {"machine": {"idz": 1}}],

@@ -71,6 +71,8 @@ static const struct {
     {"scripts_text", "{\"scriptId\": \"scnone\"}"},
     {"scripts_destroy", "{\"scriptId\": \"scnone\"}"},
     {"resource_delegations_create", "{\"machine\": {\"ids\": [\"psnone\"]}}"},
+    {"machines_wait_many",
+     "{\"machineIds\": [\"psnone\"], \"state\": \"ready\", \"intervalMs\": 1, \"timeoutMs\": 50}"},
 };
 
 typedef ps_status (*op_fn)(const ps_client *, const char *, char **);

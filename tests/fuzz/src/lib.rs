@@ -538,6 +538,13 @@ const CASES: &[(&str, Case)] = &[
             members: Members::Any,
         },
     ),
+    (
+        "machines_wait_many",
+        Case {
+            params: r#"{"machineIds": ["ps1"], "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#,
+            members: Members::Id,
+        },
+    ),
 ];
 
 /// The [`Case`] of `op`; panics naming the operation when it has none.
@@ -657,6 +664,13 @@ pub fn decode_responses(data: &[u8]) {
                 "{op:?} {status}: {outcome:?}"
             );
         }
+        // A wait for many rebuilds its result from the listed (or shown) machines.
+        (200..=299, Ok(result)) if op == Operation::MachinesWaitMany => {
+            let machines: Vec<Value> = serde_json::from_str(&result).expect("an array");
+            assert_eq!(machines.len(), 1, "{result:.300}");
+            assert_eq!(machines[0]["id"], "ps1");
+            assert_eq!(machines[0]["state"], "ready", "a wait ended early");
+        }
         (200..=299, Ok(result)) => {
             assert_eq!(
                 result.as_bytes(),
@@ -676,7 +690,9 @@ pub fn decode_responses(data: &[u8]) {
                 assert_eq!(seen.state.as_deref(), Some("ready"), "a wait ended early");
             }
         }
-        (200..=299, Err(e)) if op == Operation::MachinesWait => {
+        (200..=299, Err(e))
+            if matches!(op, Operation::MachinesWait | Operation::MachinesWaitMany) =>
+        {
             assert!(
                 matches!(
                     e.status(),
