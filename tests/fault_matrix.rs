@@ -245,6 +245,12 @@ fn row(op: Operation) -> Row {
             Effect::DelegationAdded,
             |id| json!({"machine": {"ids": [id]}}),
         ),
+        "machines_wait_many" => (
+            r#"{"id": "ps1"}"#,
+            Setup::ReadyMachine,
+            Effect::Nothing,
+            |id| json!({"machineIds": [id], "state": "ready", "intervalMs": 10, "timeoutMs": 20000}),
+        ),
         other => {
             panic!("the fault matrix has no test data for the operation {other}: add it to row()")
         }
@@ -632,6 +638,7 @@ const TESTED: [&str; 22] = [
     "scripts_text",
     "scripts_destroy",
     "resource_delegations_create",
+    "machines_wait_many",
 ];
 
 #[test]
