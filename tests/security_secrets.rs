@@ -560,7 +560,7 @@ fn a_delegation_token_in_a_malformed_answer_stays_out_of_the_error() {
 /// A refusal of a delegation create whose body carries the token (a server echoing what it
 /// made): the token must not reach the error's details.
 #[test]
-#[ignore = "finding: the api error's details keep the server's body as it came, and the client cannot know a token it never received (docs/RELIABILITY.md, Known limits)"]
+
 fn a_delegation_token_in_a_refusal_stays_out_of_the_error() {
     delegation_errors_are_clean(&[
         (
