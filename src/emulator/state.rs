@@ -165,6 +165,23 @@ impl State {
         }
     }
 
+    pub fn machines_created(&self) -> u64 {
+        self.machines_created
+    }
+
+    pub fn set_machines_created(&mut self, n: u64) {
+        self.machines_created = n;
+    }
+
+    /// The address pools from the machines there are (after a restore).
+    pub fn rebuild_addresses(&mut self) {
+        self.addresses = Addresses::default();
+        for m in &self.machines {
+            self.addresses
+                .hold(&m.network_id, &m.private_ip, m.public_ip.as_deref());
+        }
+    }
+
     pub fn add_machine(&mut self, machine: Machine) {
         self.machines_created = self.machines_created.saturating_add(1);
         self.machines.push(machine);
