@@ -67,15 +67,8 @@ pub fn create(
         _ => return Err(ApiError::bad_request(SHAPE)),
     };
     let ids = machine_ids(&body)?;
-    state.purge(now);
     for id in &ids {
-        if !state
-            .machines
-            .iter()
-            .any(|m| m.id == *id && State::machine_visible(m, caller))
-        {
-            return Err(ApiError::not_found());
-        }
+        state.visible_machine(id, caller, now)?;
     }
     let token = ids::secret_token()
         .map_err(|_| ApiError::new(500, "No randomness for a new access token"))?;

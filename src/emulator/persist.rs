@@ -90,6 +90,7 @@ pub fn restore(state: &mut State, text: &str) -> Result<(), String> {
     state.ids.set_position(saved.ids);
     state.set_machines_created(saved.machines_created);
     state.rebuild_addresses();
+    state.reindex();
     Ok(())
 }
 
