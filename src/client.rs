@@ -1,13 +1,18 @@
 //! The HTTP side: configuration, one ureq Agent per client, and the single request path every
 //! operation takes (auth header, timeouts, retry policy, error mapping).
 
-use std::io::ErrorKind;
-use std::thread;
+use std::borrow::Cow;
+use std::io::{ErrorKind, Read};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
 use ureq::http::Uri;
+
+use crate::api::call::{Call, cancelled};
+use crate::environment::{self, env_value};
+use crate::transport::{CancellableConnector, LiteralFirstResolver};
 
 use crate::error::{Error, Result};
 use crate::model::Secret;
@@ -26,13 +31,19 @@ const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_RETRIES: u32 = 10;
-/// The shortest time limit an attempt gets, so a nearly spent wait still makes its last poll.
-const MIN_LIMIT: Duration = Duration::from_millis(200);
+/// An attempt whose call has about the client's whole `timeoutMs` left keeps the agent's own
+/// limit (setting a per-request one costs a copy of the agent's config).
+const SLACK: Duration = Duration::from_millis(5);
+/// The most of a server's error text an error keeps (64 KiB).
+pub const MAX_ERROR_TEXT: usize = 64 * 1024;
+/// The longest `apiKey` and `userAgent` (header values; servers refuse far shorter headers).
+const MAX_HEADER_VALUE: usize = 1024;
 /// A server asking to wait longer than this is not retried: the error goes back to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// Client configuration. As JSON (the C ABI's `config_json`) the keys are `apiKey`, `baseUrl`,
-/// `timeoutMs`, `connectTimeoutMs`, `maxRetries` and `userAgent`; unknown keys are rejected.
+/// `timeoutMs`, `connectTimeoutMs`, `maxRetries`, `userAgent`, `proxy` and `caFile`; unknown
+/// keys are rejected.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
@@ -40,7 +51,7 @@ pub struct Config {
     pub api_key: Option<Secret>,
     /// Else `PAPERSPACE_API_HOST`, else [`DEFAULT_BASE_URL`]. Plain `http://` only for loopback.
     pub base_url: Option<String>,
-    /// Bound on each HTTP call, connect to last byte (default 30 000).
+    /// Bound on a whole call: attempts, backoff and `Retry-After` sleeps (default 30 000).
     pub timeout_ms: Option<i64>,
     /// Bound on establishing a connection (default 10 000).
     pub connect_timeout_ms: Option<i64>,
@@ -48,6 +59,14 @@ pub struct Config {
     pub max_retries: Option<i64>,
     /// Replaces the default `paperspace/<version>` User-Agent.
     pub user_agent: Option<String>,
+    /// An http proxy URL (`http://[user:password@]host:port`) for https base URLs; `Some(None)`
+    /// (JSON null) means none, whatever the environment; absent means `HTTPS_PROXY`/`ALL_PROXY`
+    /// unless `NO_PROXY` exempts the host. A loopback host is never proxied.
+    #[serde(default, deserialize_with = "crate::model::present")]
+    pub proxy: Option<Option<Secret>>,
+    /// A PEM file of the certificates to trust instead of the built-in roots (else the
+    /// `SSL_CERT_FILE` environment variable).
+    pub ca_file: Option<String>,
 }
 
 impl Config {
@@ -70,10 +89,18 @@ impl Config {
 /// (`&Client` is all every operation needs), one pool of keep-alive connections.
 pub struct Client {
     agent: ureq::Agent,
+    /// The process the agent (and its pooled connections) belongs to.
+    pid: u32,
+    /// The agent of a process forked from `pid` (made on its first call there).
+    forked: OnceLock<(u32, ureq::Agent)>,
+    agent_config: ureq::config::Config,
     timeout: Duration,
     base_url: String,
     api_key: Secret,
     max_retries: u32,
+    /// `http://host:port` of the proxy in use, named in transport errors.
+    proxy_label: Option<String>,
+    proxy_password: Option<Secret>,
 }
 
 impl std::fmt::Debug for Client {
@@ -115,6 +142,11 @@ impl Client {
         if api_key.expose().chars().any(char::is_control) {
             return Err(Error::config("apiKey must not contain control characters"));
         }
+        if api_key.expose().len() > MAX_HEADER_VALUE {
+            return Err(Error::config(format!(
+                "apiKey is longer than {MAX_HEADER_VALUE} bytes"
+            )));
+        }
         let base_url = match config.base_url {
             Some(url) => url,
             None => env_value(BASE_URL_ENV).unwrap_or_else(|| DEFAULT_BASE_URL.into()),
@@ -143,7 +175,26 @@ impl Client {
                 "userAgent must be non-empty without control characters",
             ));
         }
+        if user_agent.len() > MAX_HEADER_VALUE {
+            return Err(Error::config(format!(
+                "userAgent is longer than {MAX_HEADER_VALUE} bytes"
+            )));
+        }
+        let host = base_url
+            .parse::<Uri>()
+            .ok()
+            .and_then(|uri| uri.host().map(str::to_string))
+            .unwrap_or_default();
+        let configured = config
+            .proxy
+            .as_ref()
+            .map(|p| p.as_ref().map(Secret::expose));
+        let proxy = environment::choose_proxy(&base_url, &host, configured)?;
+        let roots = environment::root_certs(config.ca_file.as_deref())?;
+        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
         let config = ureq::Agent::config_builder()
+            .proxy(proxy.as_ref().map(|p| p.proxy.clone()))
+            .tls_config(tls)
             .http_status_as_error(false)
             .https_only(base_url.starts_with("https:"))
             .max_redirects(0)
@@ -151,18 +202,37 @@ impl Client {
             .timeout_connect(Some(connect_timeout))
             .user_agent(user_agent)
             .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            LiteralFirstResolver::default(),
-        );
         Ok(Client {
-            agent,
+            agent: new_agent(&config),
+            pid: std::process::id(),
+            forked: OnceLock::new(),
+            agent_config: config,
             timeout,
             base_url,
             api_key,
             max_retries,
+            proxy_label: proxy.as_ref().map(|p| p.label.clone()),
+            proxy_password: proxy.and_then(|p| p.password),
         })
+    }
+
+    /// The agent of this process. After `fork()` the child never touches the parent's pooled
+    /// connections (they are the parent's sockets) nor the pool's lock (another thread of the
+    /// parent may have held it): its first call makes an agent of its own. A process forked
+    /// from that child again gets a fresh agent per call.
+    fn agent(&self) -> Cow<'_, ureq::Agent> {
+        let pid = std::process::id();
+        if pid == self.pid {
+            return Cow::Borrowed(&self.agent);
+        }
+        let (owner, agent) = self
+            .forked
+            .get_or_init(|| (pid, new_agent(&self.agent_config)));
+        if *owner == pid {
+            Cow::Borrowed(agent)
+        } else {
+            Cow::Owned(new_agent(&self.agent_config))
+        }
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -170,17 +240,27 @@ impl Client {
         &self.base_url
     }
 
-    /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
-    pub(crate) fn get(&self, path: &str, query: &[(String, String)]) -> Result<String> {
-        self.get_within(path, query, None)
+    /// The bound on a whole call (`timeoutMs`), unless its cancel token has a deadline.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
-    /// [`Client::get`] with each attempt also bounded by `limit` (a wait's remaining time).
-    pub(crate) fn get_within(
+    /// `error` with the API key scrubbed from its message and details: every error passes
+    /// here before it leaves the client (a server may echo the key back).
+    pub(crate) fn scrubbed(&self, error: Error) -> Error {
+        let error = error.redacted(self.api_key.expose());
+        match &self.proxy_password {
+            Some(password) => error.redacted(password.expose()),
+            None => error,
+        }
+    }
+
+    /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
+    pub(crate) fn get(
         &self,
         path: &str,
         query: &[(String, String)],
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<String> {
         let mut url = format!("{}{path}", self.base_url);
         for (i, (key, value)) in query.iter().enumerate() {
@@ -189,44 +269,39 @@ impl Client {
             url.push('=');
             percent_encode_into(&mut url, value);
         }
-        self.send(&url, None, Idempotency::Safe, limit)
+        self.send(&url, None, Idempotency::Safe, call)
     }
 
-    /// `POST path` with an optional JSON body. Returns the 2xx body text ("" for a 204).
+    /// `POST path` with a JSON body. Returns the 2xx body text ("" for a 204).
     pub(crate) fn post(
         &self,
         path: &str,
-        body: Option<&str>,
+        body: &str,
         idempotency: Idempotency,
+        call: &Call<'_>,
     ) -> Result<String> {
         let url = format!("{}{path}", self.base_url);
-        self.send(&url, Some(body.unwrap_or_default()), idempotency, None)
+        self.send(&url, Some(body), idempotency, call)
     }
 
-    /// One logical request. A server may echo the request in its answer, so the API key is
-    /// scrubbed from every error before it leaves the client.
+    /// One logical request: attempts, retries with backoff, error mapping, all within the
+    /// call's deadline. A sleep that would pass the deadline is not started: the call ends
+    /// with the last attempt's error.
     fn send(
         &self,
         url: &str,
         post_body: Option<&str>,
         idempotency: Idempotency,
-        limit: Option<Duration>,
-    ) -> Result<String> {
-        self.send_with_retries(url, post_body, idempotency, limit)
-            .map_err(|error| error.redacted(self.api_key.expose()))
-    }
-
-    /// Attempts, retries with backoff, error mapping.
-    fn send_with_retries(
-        &self,
-        url: &str,
-        post_body: Option<&str>,
-        idempotency: Idempotency,
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<String> {
         let mut attempt = 0;
         loop {
-            let (error, retry_after) = match self.attempt(url, post_body, limit) {
+            call.check()?;
+            let outcome = self.attempt(url, post_body, call);
+            if call.is_cancelled() {
+                return Err(cancelled());
+            }
+            let (error, retry_after) = match outcome {
                 Ok((status, body, _)) if (200..300).contains(&status) => return Ok(body),
                 Ok((status, body, retry_after)) => {
                     let retryable =
@@ -247,49 +322,54 @@ impl Client {
                 }
             };
             let delay = retry_after.unwrap_or_else(|| backoff(attempt));
-            if attempt >= self.max_retries || delay > MAX_RETRY_AFTER {
+            if attempt >= self.max_retries || delay > MAX_RETRY_AFTER || delay >= call.left() {
                 return Err(error);
             }
-            thread::sleep(delay);
+            call.sleep(delay)?;
             attempt += 1;
         }
     }
 
-    /// One HTTP exchange: `(status, body, Retry-After)` or why there is no response.
+    /// One HTTP exchange within what is left of the call: `(status, body, Retry-After)` or
+    /// why there is no response.
     fn attempt(
         &self,
         url: &str,
         post_body: Option<&str>,
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<(u16, String, Option<Duration>), Failure> {
         let key = self.api_key.expose();
+        let agent = self.agent();
+        // The agent's own limit is the client's timeoutMs; a call with less time left (a
+        // retry, a poll near the end of a wait, a cancel token's deadline) narrows it.
+        let left = call.left().max(Duration::from_millis(1));
+        let narrow = left + SLACK < self.timeout || left > self.timeout;
         let sent = match post_body {
             None => {
-                let request = self.agent.get(url).header("x-api-key", key);
-                let request = match limit {
-                    Some(limit) if limit < self.timeout => request
-                        .config()
-                        .timeout_global(Some(limit.max(MIN_LIMIT)))
-                        .build(),
-                    _ => request,
+                let request = agent.get(url).header("x-api-key", key);
+                let request = if narrow {
+                    request.config().timeout_global(Some(left)).build()
+                } else {
+                    request
                 };
                 request.header("accept", "application/json").call()
             }
-            Some("") => self
-                .agent
-                .post(url)
-                .header("x-api-key", key)
-                .header("accept", "application/json")
-                .send_empty(),
-            Some(body) => self
-                .agent
-                .post(url)
-                .header("x-api-key", key)
-                .header("accept", "application/json")
-                .content_type("application/json")
-                .send(body),
+            Some(body) => {
+                let request = agent.post(url).header("x-api-key", key);
+                let request = if narrow {
+                    request.config().timeout_global(Some(left)).build()
+                } else {
+                    request
+                };
+                let request = request.header("accept", "application/json");
+                if body.is_empty() {
+                    request.send_empty()
+                } else {
+                    request.content_type("application/json").send(body)
+                }
+            }
         };
-        let mut response = sent.map_err(transport_failure)?;
+        let mut response = sent.map_err(|e| self.through_proxy(transport_failure(e)))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -297,15 +377,29 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-            .map_err(transport_failure)?;
+        let success = (200..300).contains(&status);
+        let bytes = if success {
+            response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .read_to_vec()
+                .map_err(transport_failure)?
+        } else {
+            // An error keeps at most MAX_ERROR_TEXT of the server's text; the rest is not read
+            // (the connection is then not reused), so its size cannot hide the status.
+            let mut bytes = Vec::new();
+            response
+                .body_mut()
+                .as_reader()
+                .take(MAX_ERROR_TEXT as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| transport_failure(ureq::Error::Io(e)))?;
+            bytes
+        };
         let body = match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(e) if (200..300).contains(&status) => {
+            Err(e) if success => {
                 return Err(Failure {
                     error: Error::decode(format!("response body is not UTF-8: {e}")),
                     not_sent: false,
@@ -314,47 +408,6 @@ impl Client {
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         Ok((status, body, retry_after))
-    }
-}
-
-/// An environment variable's value; unset, empty and non-UTF-8 values all read as unset.
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// ureq resolves the host before every request, even when a pooled connection is reused, and
-/// with a timeout set its default resolver spawns a thread per request to bound the lookup
-/// (about 90 µs of CPU per call on loopback). A host that is an IP literal (the emulator, any
-/// `http://127.0.0.1:...` base URL) needs no lookup: its address is returned at once. Names
-/// still go through ureq's default resolver, with its timeout.
-#[derive(Debug, Default)]
-struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
-
-impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let literal = uri.host().and_then(|host| {
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            let ip = host.parse::<std::net::IpAddr>().ok()?;
-            let port = uri.port_u16().or(match uri.scheme_str() {
-                Some("http") => Some(80),
-                Some("https") => Some(443),
-                _ => None,
-            })?;
-            Some(std::net::SocketAddr::new(ip, port))
-        });
-        match literal {
-            Some(addr) => {
-                let mut addrs = self.empty();
-                addrs.push(addr);
-                Ok(addrs)
-            }
-            None => self.0.resolve(uri, config, timeout),
-        }
     }
 }
 
@@ -386,7 +439,7 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host
@@ -406,6 +459,36 @@ fn millis(field: &str, value: Option<i64>, default: u64) -> Result<Duration> {
 /// Exponential backoff between retries: 200 ms, 400 ms, 800 ms, ... capped at 5 s.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)).min(5_000))
+}
+
+fn new_agent(config: &ureq::config::Config) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config.clone(),
+        CancellableConnector::default(),
+        LiteralFirstResolver::default(),
+    )
+}
+
+impl Client {
+    /// A transport failure names the proxy it went through, if any (its host and port only).
+    fn through_proxy(&self, failure: Failure) -> Failure {
+        match &self.proxy_label {
+            Some(label)
+                if matches!(
+                    failure.error.status(),
+                    crate::Status::Transport | crate::Status::Timeout
+                ) =>
+            {
+                Failure {
+                    error: failure
+                        .error
+                        .prefixed(&format!("through the proxy {label}: ")),
+                    ..failure
+                }
+            }
+            _ => failure,
+        }
+    }
 }
 
 /// Maps a ureq error to our status. The messages never include headers, so never the key.
@@ -444,8 +527,20 @@ fn transport_failure(error: ureq::Error) -> Failure {
 }
 
 /// The error of a non-2xx answer: the nested `{"error": {...}}` body, the flat
-/// `{"status", "message"}` body, or raw text. `details` is the parsed body, else the text.
+/// `{"status", "message"}` body, or raw text. `details` is the parsed body, else the text; a
+/// body over [`MAX_ERROR_TEXT`] is kept as its first 64 KiB of text, and the message says so.
 fn api_error(status: u16, body: &str) -> Error {
+    if body.len() > MAX_ERROR_TEXT {
+        let mut end = MAX_ERROR_TEXT;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        return Error::api(
+            status,
+            format!("HTTP {status} with a body over {MAX_ERROR_TEXT} bytes (truncated)"),
+            Value::String(body[..end].to_string()),
+        );
+    }
     match serde_json::from_str::<Value>(body) {
         Ok(parsed) => {
             let message = parsed

@@ -20,12 +20,14 @@ pub mod client;
 pub mod error;
 pub mod model;
 
+mod environment;
 mod ffi;
+mod transport;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use api::{Cancel, Operation};
+pub use api::{Cancel, Operation, operations_json};
 pub use client::{Client, Config};
 pub use error::{Error, Result, Status};
 

@@ -197,7 +197,7 @@ def test_decode_error(client: ps.Client, emulator: Emulator) -> None:
         client.machines.list()
     e = caught.value
     assert (e.code, e.kind, e.http_status, e.details, e.operation) == (7, "decode", None, None, "machines_list")
-    assert e.message.startswith("unexpected response: ")
+    assert e.message.startswith("unexpected response at $")
 
 
 def test_machine_error_when_capacity_runs_out(capacity_emulator: Emulator) -> None:
@@ -241,7 +241,7 @@ def test_cancelled_when_the_client_closes_during_a_wait(client: ps.Client) -> No
     assert time.monotonic() - started < 1.0
     assert len(caught) == 1 and isinstance(caught[0], ps.CancelledError)
     e = caught[0]
-    assert (e.code, e.kind, e.message, e.operation) == (8, "cancelled", "the wait was cancelled", "machines_wait")
+    assert (e.code, e.kind, e.message, e.operation) == (8, "cancelled", "the call was cancelled", "machines_wait")
 
 
 def test_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
