@@ -429,8 +429,15 @@ fn with_timeouts(idle_ms: u64, header_ms: u64, body_ms: u64) -> Api {
         body: Duration::from_millis(body_ms),
     };
     Api {
-        emulator: paperspace::emulator::Emulator::start_with("127.0.0.1:0", fast(), timeouts, None)
-            .unwrap(),
+        emulator: paperspace::emulator::Emulator::start_with(
+            "127.0.0.1:0",
+            fast(),
+            paperspace::emulator::Options {
+                timeouts,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         agent: emulator_support::agent(),
     }
 }
