@@ -1,6 +1,7 @@
-"""The ten operations beyond the first eleven. The emulator does not serve their paths, so each
-test queues a fault that answers like the API (faults strike before routing): what is checked
-is the request the binding sent (method and path, counted by the emulator) and the result."""
+"""The operations beyond the first eleven. The first tests queue a fault that answers with a
+fixed body (faults strike before routing), so they check the request the binding sent (method
+and path, counted by the emulator) and the result, value for value; the last ones run against
+the emulator's own implementation of each endpoint."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pydantic
 import pytest
-from helpers import NY2
+from helpers import NY2, create_c4
 
 import paperspace_core as ps
 from paperspace_core.testing import Emulator
@@ -140,3 +141,74 @@ def test_resource_delegation_token_never_shows(
     assert raw == delegations and TOKEN not in repr(raw)
     with pytest.raises(TypeError, match="machine_ids is a sequence of machine ids, not one str"):
         client.resource_delegations.create(machine_ids="ps123abc")
+
+
+# -- the same operations against the emulator's own implementation -----------------------------
+
+
+def test_networks_of_the_team(client: ps.Client) -> None:
+    networks = client.networks.list()
+    assert [(n["name"], n["region"], n["network"], n["netmask"], n["teamId"]) for n in networks] == [
+        ("Default network NY2", NY2, "10.64.0.0", "255.255.255.0", "tekq7vm2d"),
+        ("Default network CA1", "West Coast (CA1)", "10.64.1.0", "255.255.255.0", "tekq7vm2d"),
+        ("Default network AMS1", "Europe (AMS1)", "10.64.2.0", "255.255.255.0", "tekq7vm2d"),
+    ]
+    assert client.networks.list(region="Europe (AMS1)") == [networks[2]]
+
+
+def test_a_script_from_create_to_destroy(client: ps.Client, tmp_path: Path) -> None:
+    machine = create_c4(client, "py-script")
+    path = tmp_path / "boot.sh"
+    path.write_text("echo booted\n")
+    script = client.scripts.create(
+        script_name="py-boot", script_file=path, script_description="says so", machine_id=machine["id"]
+    )
+    assert script["id"].startswith("sc")
+    assert (script["name"], script["description"], script["isEnabled"], script["runOnce"]) == (
+        "py-boot",
+        "says so",
+        True,
+        False,
+    )
+    assert (script["ownerType"], script["ownerId"]) == ("team", "tekq7vm2d")  # an administrator's
+    assert client.scripts.text(script["id"]) == "echo booted\n"
+    shown = client.scripts.show(script["id"])
+    assert [m["machineId"] for m in shown["machines"]] == [machine["id"]]
+    assert client.scripts.list(name="py-boot") == [script]
+    client.scripts.destroy(script["id"])
+    with pytest.raises(ps.NotFoundError):
+        client.scripts.show(script["id"])
+    client.machines.destroy(machine["id"])
+
+
+def test_update_access_utilization_and_wait_many(client: ps.Client) -> None:
+    first, second = create_c4(client, "py-many-1"), create_c4(client, "py-many-2")
+    ready = client.machines.wait_many([second["id"], first["id"]], "ready", interval=0.05, timeout=10)
+    assert [(m["id"], m["state"]) for m in ready] == [(second["id"], "ready"), (first["id"], "ready")]
+    client.machines.update(first["id"], machine_name="py-renamed", shutdown_timeout_in_hours=2)
+    assert client.machines.show(first["id"])["name"] == "py-renamed"
+    assert client.machines.show(first["id"])["shutdownTimeoutInHours"] == 2
+    client.machines.update(first["id"], shutdown_timeout_in_hours=ps.NULL)
+    assert client.machines.show(first["id"])["shutdownTimeoutInHours"] is None
+    given = client.machines.set_access(first["id"], user_id="um7x2p4j", enable_access=True)
+    assert given["id"] == first["id"] and "events" not in given
+    usage = client.machines.utilization(first["id"], "2019-07")
+    assert usage["machineId"] == first["id"]
+    assert (usage["utilization"]["billingMonth"], usage["utilization"]["secondsUsed"]) == ("2019-07", 0)
+    with pytest.raises(ps.PaperspaceTimeoutError) as caught:
+        client.machines.wait_many([first["id"]], "off", interval=0.05, timeout=0.3)
+    assert caught.value.details == {"target": "off", "pending": [first["id"]], "states": {first["id"]: "ready"}}
+    for machine in (first, second):
+        client.machines.destroy(machine["id"])
+
+
+def test_a_delegation_from_the_emulator(client: ps.Client, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="paperspace_core")
+    machine = create_c4(client, "py-delegate")
+    [delegation] = client.resource_delegations.create(machine_ids=[machine["id"]])
+    token = delegation["accessTokenId"].reveal()
+    assert len(token) == 64 and token.isalnum()
+    assert delegation.get("delegation") == {"machine": {"ids": [machine["id"]]}}
+    assert delegation.get("isEnabled") is True and delegation["id"] >= 1
+    assert token not in repr(delegation) + str([delegation]) + caplog.text
+    client.machines.destroy(machine["id"])

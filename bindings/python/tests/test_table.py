@@ -32,7 +32,7 @@ ASYNC = {
 HELPERS = {("machines", "pages")}
 
 
-def test_the_table_has_the_21_operations() -> None:
+def test_the_table_has_the_22_operations() -> None:
     assert list(_operations.OPERATIONS) == [
         "templates_list",
         "machines_create",
@@ -55,6 +55,7 @@ def test_the_table_has_the_21_operations() -> None:
         "scripts_text",
         "scripts_destroy",
         "resource_delegations_create",
+        "machines_wait_many",
     ]
     assert _operations.OPERATIONS["machines_show"]["path"] == "/machines/getMachinePublic"
 

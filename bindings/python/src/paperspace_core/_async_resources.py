@@ -326,6 +326,27 @@ class AsyncMachines(_AsyncResource):
         )
         return cast(Machine, await self._client._call("machines_wait", params, None))
 
+    async def wait_many(
+        self,
+        machine_ids: Sequence[str],
+        state: WaitState,
+        *,
+        interval: Optional[float] = None,
+        timeout: Optional[float] = None,
+    ) -> MachineList:
+        """:meth:`wait` for many machines at once (1 to 10000, no repeats), polling the list
+        once per interval whatever their number; returns them in the order asked. A timeout's
+        ``details`` are ``{"target", "pending": [ids], "states": {id: last state}}``."""
+        if isinstance(machine_ids, str):
+            raise TypeError("machine_ids is a sequence of machine ids, not one str")
+        params = _given(
+            machineIds=list(machine_ids),
+            state=state,
+            intervalMs=_millis("interval", interval, "machines_wait_many"),
+            timeoutMs=_millis("timeout", timeout, "machines_wait_many"),
+        )
+        return cast(MachineList, await self._client._call("machines_wait_many", params, None))
+
     async def start(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Starts a machine (a no-op on a running one); does not wait for it."""
         await self._client._call("machines_start", _given(machineId=machine_id), timeout)
