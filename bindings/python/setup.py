@@ -6,7 +6,8 @@ Everything else is declared in pyproject.toml. Three commands are customised:
   (``--features emulator --bin paperspace-emulator``), both stripped, and copies them with the
   emulator's default scenario to ``paperspace_core/_native/``.
 - ``sdist`` adds the Rust crate (Cargo.toml, Cargo.lock, build.rs, cbindgen.toml, src/,
-  include/) under ``crate/``, so that the sdist builds on its own.
+  include/, and docs/openapi.json, which the emulator embeds) under ``crate/``, so that the
+  sdist builds on its own.
 - ``bdist_wheel`` tags the wheel ``py3-none-<platform>``: it carries native code (so it is
   platform specific) but no Python extension module (so any Python 3 can use it).
 
@@ -43,7 +44,8 @@ HERE = Path(__file__).resolve().parent
 # In an sdist the crate is beside this file; in the repository it is two levels up.
 SDIST_CRATE = HERE / "crate"
 REPO = HERE.parent.parent
-CRATE_FILES = ("Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml")
+# docs/openapi.json is compiled into the emulator (include_str!).
+CRATE_FILES = ("Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml", "docs/openapi.json")
 CRATE_DIRS = ("src", "include")
 
 if sys.platform == "win32":
@@ -163,7 +165,7 @@ class SdistWithCrate(sdist):
         crate = _crate()
         target = Path(base_dir) / "crate"
         for name in CRATE_FILES:
-            target.mkdir(parents=True, exist_ok=True)
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(crate / name, target / name)
         for name in CRATE_DIRS:
             shutil.copytree(crate / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

@@ -139,7 +139,7 @@ def test_sdist_carries_the_crate(dist_dir: Path) -> None:
         pkg_info = archive.extractfile(top + "PKG-INFO")
         assert pkg_info is not None
         assert "\nLicense-Expression: MIT\n" in pkg_info.read().decode()
-    for name in ("Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml"):
+    for name in ("Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml", "docs/openapi.json"):
         assert "crate/" + name in names
     tracked = subprocess.run(
         ["git", "ls-files", "src", "include"], cwd=REPO, check=True, capture_output=True, text=True

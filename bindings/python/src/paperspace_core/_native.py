@@ -19,6 +19,7 @@ re-entrant because a signal handler may call ``close()`` while the main thread h
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -263,8 +264,6 @@ if hasattr(os, "register_at_fork"):
 def error_for(status: int, text: Optional[bytes], operation: str) -> PaperspaceError:
     """The exception for a failed call, from its error JSON (a NULL string falls back to
     ``ps_status_name``)."""
-    import json
-
     name = status_name(status)
     if text is None:
         return error_class(status, None)(name, code=status, kind=name, operation=operation)
