@@ -101,15 +101,16 @@ class Native:
         token = _cancel_new()
         if timeout_ms is not None:
             _cancel_set_timeout(token, timeout_ms)
-        try:
-            with self._lock:
-                if self._closed:
-                    raise ClientClosedError("this paperspace_core.Client is closed")
-                self._tokens.add(token)
-                ptr = self._ptr
-        except BaseException:
-            _cancel_free(token)
-            raise
+        # Registered first, then the state read: a close() that runs in between (from a
+        # signal handler, on this very thread) either sees the token and leaves the freeing
+        # to _leave, or freed the client before and the call sees it closed.
+        with self._lock:
+            self._tokens.add(token)
+            ptr = self._ptr
+            closed = self._closed
+        if closed or ptr is None:
+            self._leave(token)
+            raise ClientClosedError("this paperspace_core.Client is closed")
         return _Job(self, ptr, name, payload, token)
 
     def call(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> Outcome:
