@@ -10,6 +10,8 @@ LIB_DIR   := $(ROOT)/target/release
 EMU_DIR   := $(ROOT)/target/emulator
 EMULATOR  := $(EMU_DIR)/release/paperspace-emulator
 VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# The shared library's SONAME (set by build.rs): 0.MINOR while the version is 0.x, MAJOR after.
+SONAME    := libpaperspace.so.$(shell echo $(VERSION) | awk -F. '{print ($$1 == 0 ? "0." $$2 : $$1)}')
 SUBMAKE   := LIB_DIR=$(LIB_DIR) EMULATOR=$(EMULATOR) INCLUDE_DIR=$(ROOT)/include
 
 .PHONY: all lib emulator test test-rust check-header lint test-c test-python test-go test-hardening demo install bench fuzz stress clean
@@ -18,6 +20,8 @@ all: lib emulator
 
 lib:
 	$(CARGO) build --release --lib
+	@# Programs linked with -lpaperspace look for the SONAME at run time, as they do once installed.
+	ln -sf libpaperspace.so $(LIB_DIR)/$(SONAME)
 
 emulator:
 	CARGO_TARGET_DIR=$(EMU_DIR) $(CARGO) build --release --features emulator --bin paperspace-emulator
