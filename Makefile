@@ -31,13 +31,21 @@ test: lint test-rust check-header test-c test-cpp test-python test-go test-harde
 test-rust:
 	$(CARGO) test --features emulator
 
-# The committed header must be what the sources generate, and must compile alone as C11 and C++17.
+# The committed header must be what the sources generate, and must compile alone in every
+# language standard its opening comment names, with gcc and clang.
+HEADER_CC       ?= gcc clang
+HEADER_CXX      ?= g++ clang++
+HEADER_C_STDS   := c99 c11 c17 c2x
+HEADER_CXX_STDS := c++11 c++14 c++17 c++20 c++2b
+HEADER_FLAGS    := -Wall -Wextra -Wpedantic -Werror -Iinclude
 check-header: lib
 	git diff --exit-code -- include/paperspace.h || { echo "include/paperspace.h is stale: commit the regenerated header"; exit 1; }
 	printf '#include "paperspace.h"\nint main(void){return ps_version()==0;}\n' > target/header_c.c
-	cc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude -c target/header_c.c -o target/header_c.o
 	printf '#include "paperspace.h"\nint main(){return ps_version()==nullptr;}\n' > target/header_cpp.cpp
-	c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -c target/header_cpp.cpp -o target/header_cpp.o
+	@for cc in $(HEADER_CC); do for std in $(HEADER_C_STDS); do echo "$$cc -std=$$std paperspace.h"; \
+		$$cc -std=$$std $(HEADER_FLAGS) -c target/header_c.c -o target/header_c.o || exit 1; done; done
+	@for cxx in $(HEADER_CXX); do for std in $(HEADER_CXX_STDS); do echo "$$cxx -std=$$std paperspace.h"; \
+		$$cxx -std=$$std $(HEADER_FLAGS) -c target/header_cpp.cpp -o target/header_cpp.o || exit 1; done; done
 
 lint:
 	$(CARGO) fmt --all -- --check
