@@ -71,11 +71,12 @@ demo: lib emulator
 	$(MAKE) -C bindings/go demo $(SUBMAKE)
 
 # Install: `make install [PREFIX=/usr/local] [LIBDIR=$(PREFIX)/lib] [INCLUDEDIR=...] [DESTDIR=]`
-# puts the headers, the stripped libraries (libpaperspace.so.X.Y.Z with symlinks for the SONAME and
-# -lpaperspace), the pkg-config modules paperspace (shared) and paperspace-static, and the CMake
-# package in LIBDIR/cmake/paperspace. `make install-debug` (or DEBUG_INFO=1) keeps the shared
-# library's debug info in libpaperspace.so.X.Y.Z.debug beside it (gdb finds it by its debuglink)
-# and the archive unstripped. `make uninstall` with the same variables removes exactly those files.
+# puts the headers (paperspace.h and the C++ paperspace.hpp), the stripped libraries
+# (libpaperspace.so.X.Y.Z with symlinks for the SONAME and -lpaperspace), the pkg-config modules
+# paperspace (shared) and paperspace-static, and the CMake package in LIBDIR/cmake/paperspace.
+# `make install-debug` (or DEBUG_INFO=1) keeps the shared library's debug info in
+# libpaperspace.so.X.Y.Z.debug beside it (gdb finds it by its debuglink) and the archive
+# unstripped. `make uninstall` with the same variables removes exactly those files.
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DEBUG_INFO ?= 0
@@ -93,7 +94,7 @@ CMAKE_SUBST = -e 's|@VERSION@|$(VERSION)|' -e 's|@REALNAME@|$(REALNAME)|' -e 's|
               -e 's|@POINTER_BYTES@|$(shell expr $$(getconf LONG_BIT) / 8)|' \
               -e 's|@LIBDIR_REL@|$(shell realpath -m --relative-to=$(CMAKEDIR) $(LIBDIR))|' \
               -e 's|@INCLUDEDIR_REL@|$(shell realpath -m --relative-to=$(CMAKEDIR) $(INCLUDEDIR))|'
-INSTALLED  := $(INCLUDEDIR)/paperspace.h \
+INSTALLED  := $(INCLUDEDIR)/paperspace.h $(INCLUDEDIR)/paperspace.hpp \
               $(LIBDIR)/$(REALNAME) $(LIBDIR)/$(REALNAME).debug $(LIBDIR)/$(SONAME) \
               $(LIBDIR)/libpaperspace.so $(LIBDIR)/libpaperspace.a \
               $(LIBDIR)/pkgconfig/paperspace.pc $(LIBDIR)/pkgconfig/paperspace-static.pc \
@@ -101,7 +102,7 @@ INSTALLED  := $(INCLUDEDIR)/paperspace.h \
 
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DEST_LIB)/pkgconfig $(DESTDIR)$(CMAKEDIR)
-	install -m 644 include/paperspace.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/paperspace.h bindings/cpp/include/paperspace.hpp $(DESTDIR)$(INCLUDEDIR)/
 	install -m 755 $(LIB_DIR)/libpaperspace.so $(DEST_LIB)/$(REALNAME)
 	install -m 644 $(LIB_DIR)/libpaperspace.a $(DEST_LIB)/libpaperspace.a
 	rm -f $(DEST_LIB)/$(REALNAME).debug

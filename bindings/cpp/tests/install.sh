@@ -80,7 +80,7 @@ echo "== make install PREFIX=\$work/prefix"
 prefix=$work/prefix
 make_install install PREFIX="$prefix"
 expect_eq "$(cd "$prefix" && find . \( -type f -o -type l \) | sort | tr '\n' ' ')" \
-    "./include/paperspace.h ./lib/cmake/paperspace/paperspaceConfig.cmake ./lib/cmake/paperspace/paperspaceConfigVersion.cmake ./lib/libpaperspace.a ./lib/libpaperspace.so ./lib/$soname ./lib/$realname ./lib/pkgconfig/paperspace-static.pc ./lib/pkgconfig/paperspace.pc " \
+    "./include/paperspace.h ./include/paperspace.hpp ./lib/cmake/paperspace/paperspaceConfig.cmake ./lib/cmake/paperspace/paperspaceConfigVersion.cmake ./lib/libpaperspace.a ./lib/libpaperspace.so ./lib/$soname ./lib/$realname ./lib/pkgconfig/paperspace-static.pc ./lib/pkgconfig/paperspace.pc " \
     "the installed files"
 expect_eq "$(readlink "$prefix/lib/libpaperspace.so")" "$soname" "libpaperspace.so -> $soname"
 expect_eq "$(readlink "$prefix/lib/$soname")" "$realname" "$soname -> $realname"
@@ -92,7 +92,8 @@ expect_eq "$(debug_sections "$prefix/lib/libpaperspace.a")" 0 "the archive has n
 grep -q ' T ps_client_new$' <<<"$(nm "$prefix/lib/libpaperspace.a" 2>/dev/null)" || fail "the archive lost ps_client_new"
 ok "the archive keeps its symbols (--strip-debug)"
 cmp -s "$ROOT/include/paperspace.h" "$prefix/include/paperspace.h" || fail "installed paperspace.h differs"
-ok "paperspace.h is installed as is"
+cmp -s "$HERE/../include/paperspace.hpp" "$prefix/include/paperspace.hpp" || fail "installed paperspace.hpp differs"
+ok "paperspace.h and paperspace.hpp are installed as they are"
 
 echo "== pkg-config"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
@@ -147,10 +148,13 @@ configure() {
 configure "$work/build" -DCMAKE_PREFIX_PATH="$prefix" || { cat "$work/cmake.log"; fail "cmake configure"; }
 "$CMAKE" --build "$work/build" -j 2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "cmake build"; }
 ok "tests/consumer builds with find_package(paperspace CONFIG REQUIRED)"
-expect_eq "$(needed "$work/build/consumer_c_shared" | grep paperspace)" "$soname" \
-    "paperspace::paperspace: NEEDED $soname"
-grep -q paperspace <<<"$(needed "$work/build/consumer_c_static")" && fail "paperspace::paperspace_static links the .so"
-ok "paperspace::paperspace_static: no dependency on libpaperspace.so"
+for kind in c cpp; do
+    expect_eq "$(needed "$work/build/consumer_${kind}_shared" | grep paperspace)" "$soname" \
+        "consumer_${kind}_shared: NEEDED $soname"
+    grep -q paperspace <<<"$(needed "$work/build/consumer_${kind}_static")" \
+        && fail "consumer_${kind}_static links the .so"
+    ok "consumer_${kind}_static: no dependency on libpaperspace.so"
+done
 for program in "$work"/build/consumer_*; do
     [ -x "$program" ] && [ -f "$program" ] && run_consumer "$program"
 done
@@ -194,8 +198,9 @@ found_by=(-DCMAKE_PREFIX_PATH="$work/moved")
 configure "$work/build-moved" "${found_by[@]}" || { cat "$work/cmake.log"; fail "cmake configure (moved)"; }
 "$CMAKE" --build "$work/build-moved" -j 2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "cmake build (moved)"; }
 ok "the CMake package works from a moved DESTDIR tree"
-run_consumer "$work/build-moved/consumer_c_shared"
-run_consumer "$work/build-moved/consumer_c_static"
+for program in "$work"/build-moved/consumer_*; do
+    [ -x "$program" ] && [ -f "$program" ] && run_consumer "$program"
+done
 mv "$work/moved" "$stage/usr"
 
 echo "== make uninstall"
