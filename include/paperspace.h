@@ -280,6 +280,139 @@ ps_status ps_users_list(const struct ps_client *client,
                         char **out_json);
 
 /**
+ * Changes a machine's settings. Params: `machineId` and any of `machineName`,
+ * `shutdownTimeoutInHours` (whole number or null), `shutdownTimeoutForces`,
+ * `performAutoSnapshot`, `autoSnapshotFrequency` (`hour`, `day`, `week` or null),
+ * `autoSnapshotSaveCount`, `dynamicPublicIp`, `assignPublicIp`. Result: `{}`.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_machines_update(const struct ps_client *client,
+                             const char *params_json,
+                             char **out_json);
+
+/**
+ * A machine's usage in a billing month. Params: `machineId`, `billingMonth` (`YYYY-MM`).
+ * Result: `{"machineId", "utilization": {...}, "storageUtilization": {...}}`.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_machines_utilization(const struct ps_client *client,
+                                  const char *params_json,
+                                  char **out_json);
+
+/**
+ * Gives a team user access to a machine, or takes it away. Params: `machineId`,
+ * `userId`, `enableAccess` (bool). Result: the machine.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_machines_set_access(const struct ps_client *client,
+                                 const char *params_json,
+                                 char **out_json);
+
+/**
+ * Lists the team's networks. Params: exact-match filters `id`, `name`, `region`,
+ * `dtCreated`, `network`, `netmask`, `teamId`. Result: JSON array of networks.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_networks_list(const struct ps_client *client,
+                           const char *params_json,
+                           char **out_json);
+
+/**
+ * Creates a startup script. Params: `scriptName` and exactly one of `scriptText` or
+ * `scriptFile` (a local path, read by the library: at most 16 KB of UTF-8); optional
+ * `scriptDescription`, `isEnabled`, `runOnce`, `machineId`. Result: the script.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_scripts_create(const struct ps_client *client,
+                            const char *params_json,
+                            char **out_json);
+
+/**
+ * Lists scripts. Params: exact-match filters `id`, `ownerType`, `ownerId`, `name`,
+ * `description`, `dtCreated`, `isEnabled`, `runOnce`. Result: JSON array of scripts.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_scripts_list(const struct ps_client *client,
+                          const char *params_json,
+                          char **out_json);
+
+/**
+ * Shows a script and the machines that use it. Params: `scriptId`. Result: the script
+ * with `machines` (`machineId`, `dtLastRun`).
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_scripts_show(const struct ps_client *client,
+                          const char *params_json,
+                          char **out_json);
+
+/**
+ * A script's text. Params: `scriptId`. Result: a JSON string.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_scripts_text(const struct ps_client *client,
+                          const char *params_json,
+                          char **out_json);
+
+/**
+ * Destroys a script and detaches it from its machines. Params: `scriptId`. Result: `{}`.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_scripts_destroy(const struct ps_client *client,
+                             const char *params_json,
+                             char **out_json);
+
+/**
+ * Creates a resource delegation. Params: e.g. `{"machine": {"ids": ["ps123abc"]}}`.
+ * Result: an array with one delegation; its `accessTokenId` is a secret.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_resource_delegations_create(const struct ps_client *client,
+                                         const char *params_json,
+                                         char **out_json);
+
+/**
+ * Runs any operation by its name (`"machines_show"`, ...; see `ps_operations`), observing
+ * `cancel` (may be NULL): triggered, the call ends with `PS_STATUS_CANCELLED`; past its
+ * deadline (`ps_cancel_set_timeout`), with `PS_STATUS_TIMEOUT`. An unknown name is
+ * `PS_STATUS_INVALID_ARGUMENT`, and the message lists the known names.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_call(const struct ps_client *client,
+                  const char *operation,
+                  const char *params_json,
+                  const struct ps_cancel *cancel,
+                  char **out_json);
+
+/**
+ * Describes every operation as static JSON (do not free): an array of `{"name", "method",
+ * "path", "safeToRetry", "params": [{"name", "types", "required"}], "result"}`, where
+ * `result` is `object`, `array`, `empty` (the call returns `{}`) or `string`.
+ */
+const char *ps_operations(void);
+
+/**
  * Frees a string this library returned. NULL is ignored. Never use `free()` on them.
  *
  * # Safety
@@ -293,7 +426,7 @@ void ps_string_free(char *s);
 struct ps_cancel *ps_cancel_new(void);
 
 /**
- * Triggers a cancellation flag: every wait observing it returns `PS_STATUS_CANCELLED`.
+ * Triggers a cancellation flag: every call observing it returns `PS_STATUS_CANCELLED`.
  * Thread-safe and async-signal-safe (one atomic store). NULL is ignored.
  *
  * # Safety
@@ -302,7 +435,18 @@ struct ps_cancel *ps_cancel_new(void);
 void ps_cancel_trigger(const struct ps_cancel *cancel);
 
 /**
- * Frees a cancellation flag. NULL is ignored. No wait may still observe it.
+ * Sets the deadline of a cancellation flag to `timeout_ms` from now (replacing an earlier
+ * one): every call observing it ends by then with `PS_STATUS_TIMEOUT`, whatever the client's
+ * `timeoutMs`. Thread-safe. NULL is ignored.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+void ps_cancel_set_timeout(const struct ps_cancel *cancel,
+                           uint64_t timeout_ms);
+
+/**
+ * Frees a cancellation flag. NULL is ignored. No call may still observe it.
  *
  * # Safety
  * See the conventions at the top of this header.

@@ -2,12 +2,14 @@
 //! operation takes (auth header, timeouts, retry policy, error mapping).
 
 use std::io::ErrorKind;
-use std::thread;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
 use ureq::http::Uri;
+
+use crate::api::call::{Call, cancelled};
+use crate::transport::{CancellableConnector, LiteralFirstResolver};
 
 use crate::error::{Error, Result};
 use crate::model::Secret;
@@ -26,8 +28,9 @@ const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_RETRIES: u32 = 10;
-/// The shortest time limit an attempt gets, so a nearly spent wait still makes its last poll.
-const MIN_LIMIT: Duration = Duration::from_millis(200);
+/// An attempt whose call has about the client's whole `timeoutMs` left keeps the agent's own
+/// limit (setting a per-request one costs a copy of the agent's config).
+const SLACK: Duration = Duration::from_millis(5);
 /// A server asking to wait longer than this is not retried: the error goes back to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
@@ -153,7 +156,7 @@ impl Client {
             .build();
         let agent = ureq::Agent::with_parts(
             config,
-            ureq::unversioned::transport::DefaultConnector::default(),
+            CancellableConnector::default(),
             LiteralFirstResolver::default(),
         );
         Ok(Client {
@@ -170,17 +173,23 @@ impl Client {
         &self.base_url
     }
 
-    /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
-    pub(crate) fn get(&self, path: &str, query: &[(String, String)]) -> Result<String> {
-        self.get_within(path, query, None)
+    /// The bound on a whole call (`timeoutMs`), unless its cancel token has a deadline.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
-    /// [`Client::get`] with each attempt also bounded by `limit` (a wait's remaining time).
-    pub(crate) fn get_within(
+    /// `error` with the API key scrubbed from its message and details: every error passes
+    /// here before it leaves the client (a server may echo the key back).
+    pub(crate) fn scrubbed(&self, error: Error) -> Error {
+        error.redacted(self.api_key.expose())
+    }
+
+    /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
+    pub(crate) fn get(
         &self,
         path: &str,
         query: &[(String, String)],
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<String> {
         let mut url = format!("{}{path}", self.base_url);
         for (i, (key, value)) in query.iter().enumerate() {
@@ -189,44 +198,39 @@ impl Client {
             url.push('=');
             percent_encode_into(&mut url, value);
         }
-        self.send(&url, None, Idempotency::Safe, limit)
+        self.send(&url, None, Idempotency::Safe, call)
     }
 
-    /// `POST path` with an optional JSON body. Returns the 2xx body text ("" for a 204).
+    /// `POST path` with a JSON body. Returns the 2xx body text ("" for a 204).
     pub(crate) fn post(
         &self,
         path: &str,
-        body: Option<&str>,
+        body: &str,
         idempotency: Idempotency,
+        call: &Call<'_>,
     ) -> Result<String> {
         let url = format!("{}{path}", self.base_url);
-        self.send(&url, Some(body.unwrap_or_default()), idempotency, None)
+        self.send(&url, Some(body), idempotency, call)
     }
 
-    /// One logical request. A server may echo the request in its answer, so the API key is
-    /// scrubbed from every error before it leaves the client.
+    /// One logical request: attempts, retries with backoff, error mapping, all within the
+    /// call's deadline. A sleep that would pass the deadline is not started: the call ends
+    /// with the last attempt's error.
     fn send(
         &self,
         url: &str,
         post_body: Option<&str>,
         idempotency: Idempotency,
-        limit: Option<Duration>,
-    ) -> Result<String> {
-        self.send_with_retries(url, post_body, idempotency, limit)
-            .map_err(|error| error.redacted(self.api_key.expose()))
-    }
-
-    /// Attempts, retries with backoff, error mapping.
-    fn send_with_retries(
-        &self,
-        url: &str,
-        post_body: Option<&str>,
-        idempotency: Idempotency,
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<String> {
         let mut attempt = 0;
         loop {
-            let (error, retry_after) = match self.attempt(url, post_body, limit) {
+            call.check()?;
+            let outcome = self.attempt(url, post_body, call);
+            if call.is_cancelled() {
+                return Err(cancelled());
+            }
+            let (error, retry_after) = match outcome {
                 Ok((status, body, _)) if (200..300).contains(&status) => return Ok(body),
                 Ok((status, body, retry_after)) => {
                     let retryable =
@@ -247,47 +251,51 @@ impl Client {
                 }
             };
             let delay = retry_after.unwrap_or_else(|| backoff(attempt));
-            if attempt >= self.max_retries || delay > MAX_RETRY_AFTER {
+            if attempt >= self.max_retries || delay > MAX_RETRY_AFTER || delay >= call.left() {
                 return Err(error);
             }
-            thread::sleep(delay);
+            call.sleep(delay)?;
             attempt += 1;
         }
     }
 
-    /// One HTTP exchange: `(status, body, Retry-After)` or why there is no response.
+    /// One HTTP exchange within what is left of the call: `(status, body, Retry-After)` or
+    /// why there is no response.
     fn attempt(
         &self,
         url: &str,
         post_body: Option<&str>,
-        limit: Option<Duration>,
+        call: &Call<'_>,
     ) -> Result<(u16, String, Option<Duration>), Failure> {
         let key = self.api_key.expose();
+        // The agent's own limit is the client's timeoutMs; a call with less time left (a
+        // retry, a poll near the end of a wait, a cancel token's deadline) narrows it.
+        let left = call.left().max(Duration::from_millis(1));
+        let narrow = left + SLACK < self.timeout || left > self.timeout;
         let sent = match post_body {
             None => {
                 let request = self.agent.get(url).header("x-api-key", key);
-                let request = match limit {
-                    Some(limit) if limit < self.timeout => request
-                        .config()
-                        .timeout_global(Some(limit.max(MIN_LIMIT)))
-                        .build(),
-                    _ => request,
+                let request = if narrow {
+                    request.config().timeout_global(Some(left)).build()
+                } else {
+                    request
                 };
                 request.header("accept", "application/json").call()
             }
-            Some("") => self
-                .agent
-                .post(url)
-                .header("x-api-key", key)
-                .header("accept", "application/json")
-                .send_empty(),
-            Some(body) => self
-                .agent
-                .post(url)
-                .header("x-api-key", key)
-                .header("accept", "application/json")
-                .content_type("application/json")
-                .send(body),
+            Some(body) => {
+                let request = self.agent.post(url).header("x-api-key", key);
+                let request = if narrow {
+                    request.config().timeout_global(Some(left)).build()
+                } else {
+                    request
+                };
+                let request = request.header("accept", "application/json");
+                if body.is_empty() {
+                    request.send_empty()
+                } else {
+                    request.content_type("application/json").send(body)
+                }
+            }
         };
         let mut response = sent.map_err(transport_failure)?;
         let status = response.status().as_u16();
@@ -320,42 +328,6 @@ impl Client {
 /// An environment variable's value; unset, empty and non-UTF-8 values all read as unset.
 fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// ureq resolves the host before every request, even when a pooled connection is reused, and
-/// with a timeout set its default resolver spawns a thread per request to bound the lookup
-/// (about 90 µs of CPU per call on loopback). A host that is an IP literal (the emulator, any
-/// `http://127.0.0.1:...` base URL) needs no lookup: its address is returned at once. Names
-/// still go through ureq's default resolver, with its timeout.
-#[derive(Debug, Default)]
-struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
-
-impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let literal = uri.host().and_then(|host| {
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            let ip = host.parse::<std::net::IpAddr>().ok()?;
-            let port = uri.port_u16().or(match uri.scheme_str() {
-                Some("http") => Some(80),
-                Some("https") => Some(443),
-                _ => None,
-            })?;
-            Some(std::net::SocketAddr::new(ip, port))
-        });
-        match literal {
-            Some(addr) => {
-                let mut addrs = self.empty();
-                addrs.push(addr);
-                Ok(addrs)
-            }
-            None => self.0.resolve(uri, config, timeout),
-        }
-    }
 }
 
 /// `base_url` without a trailing slash, if it is a usable base: http(s), a host, no query;

@@ -165,11 +165,13 @@ impl Error {
         self
     }
 
-    /// This error with every occurrence of `secret` in its message and details replaced by
-    /// `<redacted>` (a server may echo the API key or a password back in its error body).
+    /// This error with every occurrence of `secret` in its message and details (strings,
+    /// object keys, numbers) replaced by `<redacted>`: a server may echo the API key or a
+    /// password back. A secret shorter than [`MIN_SCRUBBED_LEN`] is replaced only where a
+    /// whole string or number is that secret (a key `k` would otherwise mangle every word).
     pub(crate) fn redacted(mut self, secret: &str) -> Error {
         if !secret.is_empty() {
-            self.message = self.message.replace(secret, REDACTED);
+            self.message = scrub(&self.message, secret).unwrap_or(self.message);
             redact_value(&mut self.details, secret);
         }
         self
@@ -222,16 +224,36 @@ impl Error {
 
 const REDACTED: &str = "<redacted>";
 
+/// Secrets at least this long are scrubbed wherever they appear inside a text.
+pub const MIN_SCRUBBED_LEN: usize = 8;
+
+/// `text` with `secret` replaced, or `None` when it does not hold it.
+fn scrub(text: &str, secret: &str) -> Option<String> {
+    if secret.len() >= MIN_SCRUBBED_LEN {
+        text.contains(secret)
+            .then(|| text.replace(secret, REDACTED))
+    } else {
+        (text == secret).then(|| REDACTED.to_string())
+    }
+}
+
 fn redact_value(value: &mut Value, secret: &str) {
     match value {
-        Value::String(text) if text.contains(secret) => *text = text.replace(secret, REDACTED),
+        Value::String(text) => {
+            if let Some(clean) = scrub(text, secret) {
+                *text = clean;
+            }
+        }
+        Value::Number(number) if scrub(&number.to_string(), secret).is_some() => {
+            *value = Value::String(REDACTED.into());
+        }
         Value::Array(items) => items.iter_mut().for_each(|v| redact_value(v, secret)),
         Value::Object(map) => {
-            if map.keys().any(|k| k.contains(secret)) {
+            if map.keys().any(|k| scrub(k, secret).is_some()) {
                 let entries = std::mem::take(map);
                 *map = entries
                     .into_iter()
-                    .map(|(k, v)| (k.replace(secret, REDACTED), v))
+                    .map(|(k, v)| (scrub(&k, secret).unwrap_or(k), v))
                     .collect();
             }
             map.values_mut().for_each(|v| redact_value(v, secret));
@@ -312,12 +334,34 @@ mod tests {
 
     #[test]
     fn secrets_are_scrubbed_from_messages_and_details() {
-        let echo = json!({"error": {"message": "bad key sk-123"}, "sk-123": ["x sk-123 y", 1]});
-        let err = Error::api(400, "bad key sk-123", echo).redacted("sk-123");
+        let echo =
+            json!({"error": {"message": "bad key sk-12345"}, "sk-12345": ["x sk-12345 y", 1]});
+        let err = Error::api(400, "bad key sk-12345", echo).redacted("sk-12345");
         assert_eq!(err.message(), "bad key <redacted>");
         assert_eq!(
             err.details(),
             &json!({"error": {"message": "bad key <redacted>"}, "<redacted>": ["x <redacted> y", 1]})
+        );
+    }
+
+    #[test]
+    fn a_key_echoed_as_a_number_is_scrubbed() {
+        let echo = json!({"key": 31337424242_u64, "near": [1.5, 31337424242_u64]});
+        let err = Error::api(400, "HTTP 400", echo).redacted("31337424242");
+        assert_eq!(
+            err.details(),
+            &json!({"key": "<redacted>", "near": [1.5, "<redacted>"]})
+        );
+    }
+
+    #[test]
+    fn short_secrets_are_scrubbed_only_where_whole() {
+        let echo = json!({"apiKey": "k", "skip": "keep k here"});
+        let err = Error::api(400, "skip must not be negative", echo).redacted("k");
+        assert_eq!(err.message(), "skip must not be negative");
+        assert_eq!(
+            err.details(),
+            &json!({"apiKey": "<redacted>", "skip": "keep k here"})
         );
     }
 

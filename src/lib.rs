@@ -21,11 +21,12 @@ pub mod error;
 pub mod model;
 
 mod ffi;
+mod transport;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use api::{Cancel, Operation};
+pub use api::{Cancel, Operation, operations_json};
 pub use client::{Client, Config};
 pub use error::{Error, Result, Status};
 

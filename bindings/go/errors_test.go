@@ -247,7 +247,7 @@ func TestWaitCancelledByContext(t *testing.T) {
 		t.Errorf("cancelled wait: %v", err)
 	}
 	if perr.Code != paperspace.StatusCancelled || perr.Kind != "cancelled" || perr.Operation != "machines_wait" ||
-		perr.Message != "the wait was cancelled" || err.Error() != "paperspace: machines_wait: cancelled: the wait was cancelled: context canceled" {
+		perr.Message != "the call was cancelled" || err.Error() != "paperspace: machines_wait: cancelled: the call was cancelled: context canceled" {
 		t.Errorf("%#v", perr)
 	}
 	if elapsed < 100*time.Millisecond || elapsed > 600*time.Millisecond {

@@ -1,19 +1,17 @@
 //! Machine operations: create, availability, show, list, start, stop, restart, destroy.
 //! (`wait` is in wait.rs.)
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
-use super::{EMPTY_RESULT, checked, decode};
-use crate::client::{Client, Idempotency, percent_encode_into};
+use super::call::Call;
+use super::{Operation, decode};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::machine::{
     Availability, AvailabilityParams, CreateMachine, DestroyMachine, Machine, MachineFilter,
     MachineRef,
 };
 use crate::model::user::UserFilter;
-use crate::model::{Identified, Params, query_pairs};
 
 impl Client {
     /// Creates a machine. Never retried once the request may have reached the server.
@@ -31,24 +29,21 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn create_machine(&self, params: &CreateMachine) -> Result<Machine> {
-        decode(&self.create_body(params)?)
+        let call = Call::new(self.timeout(), None);
+        let body = self
+            .create_json(params, &call)
+            .map_err(|error| self.scrubbed(error))?;
+        decode(&body)
     }
 
-    pub(crate) fn create_json(&self, params: &CreateMachine) -> Result<String> {
-        checked::<Identified>(self.create_body(params)?)
-    }
-
-    fn create_body(&self, params: &CreateMachine) -> Result<String> {
-        params.validate()?;
-        let body = serde_json::to_string(params).map_err(|e| Error::internal(e.to_string()))?;
-        let sent = self.post(
-            "/machines/createSingleMachinePublic",
-            Some(&body),
-            Idempotency::Unsafe,
-        );
-        let answer = sent.and_then(checked::<Identified>);
+    /// The table's create: the default request, plus the new-user lookup after a failure.
+    pub(crate) fn create_json(&self, params: &CreateMachine, call: &Call<'_>) -> Result<String> {
+        let op = Operation::MachinesCreate;
+        let answer = self
+            .request(op, params, call)
+            .and_then(|body| op.finish(body));
         answer.map_err(|error| {
-            let error = self.with_new_user_state(params, error);
+            let error = self.with_new_user_state(params, error, call);
             match &params.password {
                 Some(password) => error.redacted(password.expose()),
                 None => error,
@@ -57,7 +52,14 @@ impl Client {
     }
 
     /// Adds to a failed create's error whether its new user exists (the user is created first).
-    fn with_new_user_state(&self, params: &CreateMachine, error: Error) -> Error {
+    /// The lookup has a time limit of its own (the client's `timeoutMs`): the create may have
+    /// used up the call's, and whether the user exists is what the caller needs to know next.
+    fn with_new_user_state(&self, params: &CreateMachine, error: Error, call: &Call<'_>) -> Error {
+        if error.status() == crate::Status::Validation
+            || error.status() == crate::Status::InvalidArgument
+        {
+            return error;
+        }
         let Some(email) = params.email.as_ref().filter(|_| params.creates_user()) else {
             return error;
         };
@@ -65,8 +67,9 @@ impl Client {
             email: Some(Some(email.clone())),
             ..UserFilter::default()
         };
+        let lookup = Call::new(self.timeout(), call.cancel());
         let users = self
-            .users_body(&filter)
+            .request(Operation::UsersList, &filter, &lookup)
             .and_then(|body| decode::<Vec<Value>>(&body));
         let (created, user) = match users {
             Ok(users) => (
@@ -89,16 +92,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn machine_availability(&self, params: &AvailabilityParams) -> Result<Availability> {
-        decode(&self.availability_body(params)?)
-    }
-
-    pub(crate) fn availability_json(&self, params: &AvailabilityParams) -> Result<String> {
-        checked::<Availability>(self.availability_body(params)?)
-    }
-
-    fn availability_body(&self, params: &AvailabilityParams) -> Result<String> {
-        params.validate()?;
-        self.get("/machines/getAvailability", &query_pairs(params)?)
+        self.typed(Operation::MachinesAvailability, params)
     }
 
     /// One machine with its last 10 events, newest first.
@@ -110,25 +104,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn show_machine(&self, machine_id: &str) -> Result<Machine> {
-        decode(&self.show_body(&MachineRef::new(machine_id))?)
-    }
-
-    pub(crate) fn show_json(&self, params: &MachineRef) -> Result<String> {
-        checked::<Identified>(self.show_body(params)?)
-    }
-
-    pub(crate) fn show_body(&self, params: &MachineRef) -> Result<String> {
-        self.show_body_within(params, None)
-    }
-
-    /// Show with each attempt bounded by `limit` too (the polls of a wait).
-    pub(crate) fn show_body_within(
-        &self,
-        params: &MachineRef,
-        limit: Option<Duration>,
-    ) -> Result<String> {
-        params.validate()?;
-        self.get_within("/machines/getMachinePublic", &query_pairs(params)?, limit)
+        self.typed(Operation::MachinesShow, &MachineRef::new(machine_id))
     }
 
     /// The caller's machines, filtered and paged (`limit`, `skip`).
@@ -141,16 +117,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn list_machines(&self, filter: &MachineFilter) -> Result<Vec<Machine>> {
-        decode(&self.machines_body(filter)?)
-    }
-
-    pub(crate) fn machines_json(&self, filter: &MachineFilter) -> Result<String> {
-        checked::<Vec<Identified>>(self.machines_body(filter)?)
-    }
-
-    fn machines_body(&self, filter: &MachineFilter) -> Result<String> {
-        filter.validate()?;
-        self.get("/machines/getMachines", &query_pairs(filter)?)
+        self.typed(Operation::MachinesList, filter)
     }
 
     /// Starts a machine (a no-op on a running one).
@@ -161,8 +128,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn start_machine(&self, machine_id: &str) -> Result<()> {
-        self.power_json("start", &MachineRef::new(machine_id))
-            .map(drop)
+        self.typed_empty(Operation::MachinesStart, &MachineRef::new(machine_id))
     }
 
     /// Stops a machine (a no-op on a stopped one).
@@ -173,8 +139,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn stop_machine(&self, machine_id: &str) -> Result<()> {
-        self.power_json("stop", &MachineRef::new(machine_id))
-            .map(drop)
+        self.typed_empty(Operation::MachinesStop, &MachineRef::new(machine_id))
     }
 
     /// Restarts a machine.
@@ -185,15 +150,7 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn restart_machine(&self, machine_id: &str) -> Result<()> {
-        self.power_json("restart", &MachineRef::new(machine_id))
-            .map(drop)
-    }
-
-    pub(crate) fn power_json(&self, action: &str, params: &MachineRef) -> Result<String> {
-        params.validate()?;
-        let path = machine_path(params.machine_id.as_deref().unwrap_or_default(), action);
-        self.post(&path, None, Idempotency::Unsafe)?;
-        Ok(EMPTY_RESULT.to_string())
+        self.typed_empty(Operation::MachinesRestart, &MachineRef::new(machine_id))
     }
 
     /// Destroys a machine and its snapshots: irreversible.
@@ -206,46 +163,6 @@ impl Client {
     /// # Ok::<(), paperspace::Error>(())
     /// ```
     pub fn destroy_machine(&self, params: &DestroyMachine) -> Result<()> {
-        self.destroy_json(params).map(drop)
-    }
-
-    pub(crate) fn destroy_json(&self, params: &DestroyMachine) -> Result<String> {
-        params.validate()?;
-        let path = machine_path(
-            params.machine_id.as_deref().unwrap_or_default(),
-            "destroyMachine",
-        );
-        let body = match params.release_public_ip {
-            Some(release) => json!({ "releasePublicIp": release }).to_string(),
-            None => String::new(),
-        };
-        self.post(&path, Some(&body), Idempotency::Unsafe)?;
-        Ok(EMPTY_RESULT.to_string())
-    }
-}
-
-/// `/machines/<id>/<action>` with the id percent-encoded, so it cannot leave its segment.
-fn machine_path(machine_id: &str, action: &str) -> String {
-    let mut path = String::from("/machines/");
-    percent_encode_into(&mut path, machine_id);
-    path.push('/');
-    path.push_str(action);
-    path
-}
-
-#[cfg(test)]
-mod tests {
-    use super::machine_path;
-
-    #[test]
-    fn ids_stay_inside_their_path_segment() {
-        assert_eq!(
-            machine_path("ps123abc", "start"),
-            "/machines/ps123abc/start"
-        );
-        assert_eq!(
-            machine_path("../users", "stop"),
-            "/machines/..%2Fusers/stop"
-        );
+        self.typed_empty(Operation::MachinesDestroy, params)
     }
 }

@@ -1,104 +1,93 @@
-//! The operations, one file per resource. Each has a typed form (`Client::list_templates`, ...)
-//! and a JSON form ([`Client::call_json`]) that the C ABI uses: it reads the parameters from
-//! JSON, validates them, and returns the server's own JSON text once its shape is checked, so
-//! the answer is parsed once and never re-encoded.
+//! The operations. `table.rs` declares every one of them once; each has a typed form
+//! (`Client::list_templates`, ...) and a JSON form ([`Client::call_json`]) that the C ABI uses:
+//! it reads the parameters from JSON, validates them, and returns the server's own JSON text
+//! once its shape is checked, so the answer is parsed once and never re-encoded.
 
+#[macro_use]
+mod operation;
+pub(crate) mod call;
 mod cancel;
 mod machines;
-mod templates;
-mod users;
+mod request;
+mod resources;
+mod table;
 mod wait;
 
 pub use cancel::Cancel;
+pub use operation::{Description, Method, ResultKind};
+pub use table::Operation;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::Params;
-
-/// Every operation of the API, named as in the C ABI (`ps_<name>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation {
-    TemplatesList,
-    MachinesCreate,
-    MachinesAvailability,
-    MachinesShow,
-    MachinesList,
-    MachinesWait,
-    MachinesStart,
-    MachinesStop,
-    MachinesRestart,
-    MachinesDestroy,
-    UsersList,
-}
-
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 11] = [
-        Operation::TemplatesList,
-        Operation::MachinesCreate,
-        Operation::MachinesAvailability,
-        Operation::MachinesShow,
-        Operation::MachinesList,
-        Operation::MachinesWait,
-        Operation::MachinesStart,
-        Operation::MachinesStop,
-        Operation::MachinesRestart,
-        Operation::MachinesDestroy,
-        Operation::UsersList,
-    ];
-
-    /// `templates_list`, `machines_create`, ... (the `operation` of error JSON).
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::TemplatesList => "templates_list",
-            Operation::MachinesCreate => "machines_create",
-            Operation::MachinesAvailability => "machines_availability",
-            Operation::MachinesShow => "machines_show",
-            Operation::MachinesList => "machines_list",
-            Operation::MachinesWait => "machines_wait",
-            Operation::MachinesStart => "machines_start",
-            Operation::MachinesStop => "machines_stop",
-            Operation::MachinesRestart => "machines_restart",
-            Operation::MachinesDestroy => "machines_destroy",
-            Operation::UsersList => "users_list",
-        }
-    }
-}
+use call::Call;
 
 /// What the JSON form returns for the operations the API answers with 204 No Content.
 pub const EMPTY_RESULT: &str = "{}";
 
+impl Operation {
+    /// The row of the table, as `ps_operations()` publishes it.
+    pub fn describe(self) -> Description {
+        Description {
+            name: self.name(),
+            method: self.method(),
+            path: self.path(),
+            safe_to_retry: self.safe_to_retry(),
+            params: self.params(),
+            result: self.result_kind(),
+        }
+    }
+}
+
+/// Every operation described, as the JSON array `ps_operations()` returns.
+pub fn operations_json() -> String {
+    let all: Vec<Description> = Operation::ALL.iter().map(|op| op.describe()).collect();
+    serde_json::to_string(&all).unwrap_or_else(|_| "[]".into())
+}
+
 impl Client {
     /// Runs `operation` with parameters given as JSON text (empty means `{}`) and returns the
-    /// result as JSON text: the server's answer, or [`EMPTY_RESULT`] for start, stop, restart
-    /// and destroy.
+    /// result as JSON text: the server's answer, or [`EMPTY_RESULT`] for the operations the
+    /// API answers with 204.
     pub fn call_json(&self, operation: Operation, params_json: &str) -> Result<String> {
         self.call_json_cancellable(operation, params_json, None)
     }
 
-    /// [`Client::call_json`] with a [`Cancel`] that a wait observes.
+    /// [`Client::call_json`] observing a [`Cancel`]: it ends the call with `Cancelled` when
+    /// triggered, and its deadline (if set) replaces the client's `timeoutMs`.
     pub fn call_json_cancellable(
         &self,
         operation: Operation,
         params_json: &str,
         cancel: Option<&Cancel>,
     ) -> Result<String> {
-        use Operation as O;
-        match operation {
-            O::TemplatesList => self.templates_json(&Params::from_json(params_json)?),
-            O::MachinesCreate => self.create_json(&Params::from_json(params_json)?),
-            O::MachinesAvailability => self.availability_json(&Params::from_json(params_json)?),
-            O::MachinesShow => self.show_json(&Params::from_json(params_json)?),
-            O::MachinesList => self.machines_json(&Params::from_json(params_json)?),
-            O::MachinesWait => self.wait_json(&Params::from_json(params_json)?, cancel),
-            O::MachinesStart => self.power_json("start", &Params::from_json(params_json)?),
-            O::MachinesStop => self.power_json("stop", &Params::from_json(params_json)?),
-            O::MachinesRestart => self.power_json("restart", &Params::from_json(params_json)?),
-            O::MachinesDestroy => self.destroy_json(&Params::from_json(params_json)?),
-            O::UsersList => self.users_json(&Params::from_json(params_json)?),
-        }
+        let call = Call::new(self.timeout(), cancel);
+        crate::transport::watching(cancel, || operation.run(self, params_json, &call))
+            .map_err(|error| self.scrubbed(error))
+    }
+
+    /// The typed form of an operation that returns a value.
+    pub(crate) fn typed<P: Params, R: DeserializeOwned>(
+        &self,
+        operation: Operation,
+        params: &P,
+    ) -> Result<R> {
+        let call = Call::new(self.timeout(), None);
+        let body = self
+            .request(operation, params, &call)
+            .map_err(|error| self.scrubbed(error))?;
+        decode(&body)
+    }
+
+    /// The typed form of an operation the API answers with 204.
+    pub(crate) fn typed_empty<P: Params>(&self, operation: Operation, params: &P) -> Result<()> {
+        let call = Call::new(self.timeout(), None);
+        self.request(operation, params, &call)
+            .map(drop)
+            .map_err(|error| self.scrubbed(error))
     }
 }
 
@@ -121,23 +110,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_the_abi_suffixes() {
-        let names: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &op in Operation::ALL {
+            assert_eq!(Operation::from_name(op.name()), Some(op));
+            assert!(seen.insert(op.name()), "{} twice", op.name());
+        }
+        assert_eq!(Operation::ALL.len(), 21);
+        assert_eq!(Operation::from_name("machines_explode"), None);
+    }
+
+    #[test]
+    fn path_keys_are_required_string_parameters() {
+        for &op in Operation::ALL {
+            let params = op.params();
+            let mut rest = op.path();
+            while let Some(start) = rest.find('{') {
+                let end = rest[start..].find('}').unwrap() + start;
+                let key = &rest[start + 1..end];
+                let field = params.iter().find(|f| f.name == key);
+                assert!(
+                    field.is_some_and(|f| f.required && f.types == ["string"]),
+                    "{}: {key}",
+                    op.name()
+                );
+                rest = &rest[end..];
+            }
+        }
+    }
+
+    #[test]
+    fn the_description_is_json_of_every_row() {
+        let all: serde_json::Value = serde_json::from_str(&operations_json()).unwrap();
+        let show = &all[3];
         assert_eq!(
-            names,
-            [
-                "templates_list",
-                "machines_create",
-                "machines_availability",
-                "machines_show",
-                "machines_list",
-                "machines_wait",
-                "machines_start",
-                "machines_stop",
-                "machines_restart",
-                "machines_destroy",
-                "users_list",
-            ]
+            show,
+            &serde_json::json!({
+                "name": "machines_show", "method": "GET", "path": "/machines/getMachinePublic",
+                "safeToRetry": true, "result": "object",
+                "params": [{"name": "machineId", "types": ["string"], "required": true}],
+            })
         );
+        assert_eq!(all.as_array().unwrap().len(), Operation::ALL.len());
     }
 }

@@ -1,13 +1,13 @@
 //! `machines wait`: client-side, polls `machines show` until the machine reaches a state.
 
 use std::borrow::Cow;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Cancel, decode};
+use super::call::Call;
+use super::{Cancel, Operation, decode};
 use crate::client::Client;
 use crate::error::{Error, Result, Status};
 use crate::model::Params;
@@ -35,14 +35,16 @@ struct EventProgress<'a> {
     error_msg: Option<Cow<'a, str>>,
 }
 
-/// The longest a wait sleeps without looking at its [`Cancel`].
-const CANCEL_CHECK: Duration = Duration::from_millis(50);
+/// The time kept for the last poll of a wait, before its deadline.
+const LAST_POLL: Duration = Duration::from_millis(100);
 
 impl Client {
     /// Polls `machines show` every `intervalMs` until the machine's state is the target
     /// (`off`, `serviceready` or `ready`) and returns it. Fails fast with
     /// [`Status::MachineError`](crate::Status) when the newest event is in state `error`,
-    /// with `Timeout` after `timeoutMs`, and with `Cancelled` once `cancel` is set.
+    /// with `Timeout` after `timeoutMs` (or the token's deadline, if sooner), and with
+    /// `Cancelled` once `cancel` is triggered. Each poll is bounded by the client's
+    /// `timeoutMs` and by the time the wait has left.
     ///
     /// ```no_run
     /// use paperspace::Cancel;
@@ -58,15 +60,20 @@ impl Client {
         params: &WaitParams,
         cancel: Option<&Cancel>,
     ) -> Result<Machine> {
-        decode(&self.wait_json(params, cancel)?)
+        let call = Call::new(self.timeout(), cancel);
+        let body = crate::transport::watching(cancel, || self.wait_json(params, &call))
+            .map_err(|error| self.scrubbed(error))?;
+        decode(&body)
     }
 
-    pub(crate) fn wait_json(&self, params: &WaitParams, cancel: Option<&Cancel>) -> Result<String> {
+    /// The table's wait. `call` brings the cancel token; the wait's own `timeoutMs` (and the
+    /// token's deadline, if sooner) bounds it, not the client's.
+    pub(crate) fn wait_json(&self, params: &WaitParams, call: &Call<'_>) -> Result<String> {
         params.validate()?;
         let target = params.target();
         let interval = millis(params.interval_ms, WaitParams::DEFAULT_INTERVAL_MS);
         let limit = millis(params.timeout_ms, WaitParams::DEFAULT_TIMEOUT_MS);
-        let deadline = Instant::now() + limit;
+        let wait = Call::new(limit, call.cancel()).within(limit);
         let machine_id = params.machine_id.as_deref().unwrap_or_default();
         let show = MachineRef::new(machine_id);
         let timed_out = |last_state: Option<&str>| {
@@ -79,12 +86,11 @@ impl Client {
         };
         let mut last_state: Option<String> = None;
         loop {
-            check_cancel(cancel)?;
-            let left = deadline.saturating_duration_since(Instant::now());
-            let body = match self.show_body_within(&show, Some(left)) {
+            let poll = wait.within(self.timeout());
+            let body = match self.request(Operation::MachinesShow, &show, &poll) {
                 Ok(body) => body,
                 // The poll ran out of the wait's own time: that is the wait timing out.
-                Err(e) if e.status() == Status::Timeout && Instant::now() >= deadline => {
+                Err(e) if e.status() == Status::Timeout && wait.left().is_zero() => {
                     return Err(timed_out(last_state.as_deref()));
                 }
                 Err(e) => return Err(e),
@@ -109,13 +115,14 @@ impl Client {
                            "event": {"name": name, "state": "error", "errorMsg": why}}),
                 ));
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let left = wait.left();
+            if left <= LAST_POLL {
                 return Err(timed_out(Some(state)));
             }
             last_state = Some(state.to_string());
-            // The last sleep ends at the deadline, so a wait always polls once more right then.
-            sleep_unless_cancelled(interval.min(left), cancel)?;
+            // The last sleep ends just before the deadline, so a wait always polls once more
+            // then, and still ends within its time.
+            wait.sleep(interval.min(left - LAST_POLL))?;
         }
     }
 }
@@ -127,23 +134,4 @@ fn millis(value: Option<i64>, default: u64) -> Duration {
             .and_then(|ms| u64::try_from(ms).ok())
             .unwrap_or(default),
     )
-}
-
-fn check_cancel(cancel: Option<&Cancel>) -> Result<()> {
-    match cancel {
-        Some(c) if c.is_cancelled() => Err(Error::cancelled("the wait was cancelled")),
-        _ => Ok(()),
-    }
-}
-
-fn sleep_unless_cancelled(total: Duration, cancel: Option<&Cancel>) -> Result<()> {
-    let end = Instant::now() + total;
-    loop {
-        check_cancel(cancel)?;
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok(());
-        }
-        thread::sleep(left.min(CANCEL_CHECK));
-    }
 }

@@ -41,6 +41,41 @@ pub(super) unsafe fn operation(
     status
 }
 
+/// `ps_call`: [`operation`] with the operation named by a C string.
+///
+/// # Safety
+/// Every non-NULL pointer must be valid as the header describes.
+pub(super) unsafe fn call_by_name(
+    client: *const ps_client,
+    name: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+) -> Status {
+    // SAFETY: per the contract; NULL reads as "".
+    let found = unsafe { text(name, "operation") }.and_then(|name| {
+        Operation::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
+            Error::invalid_argument(format!(
+                "unknown operation; the operations are: {}",
+                known.join(", ")
+            ))
+        })
+    });
+    match found {
+        Ok(op) => unsafe { operation(op, client, params_json, cancel, out_json) },
+        Err(error) => {
+            if out_json.is_null() {
+                return Status::InvalidArgument;
+            }
+            let (status, text) = deliver(Err(error), "call");
+            // SAFETY: checked non-NULL above; writable per the contract.
+            unsafe { *out_json = text };
+            status
+        }
+    }
+}
+
 /// `ps_client_new`: builds a client from config JSON.
 ///
 /// # Safety

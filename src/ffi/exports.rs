@@ -302,6 +302,256 @@ pub unsafe extern "C" fn ps_users_list(
     }
 }
 
+/// Changes a machine's settings. Params: `machineId` and any of `machineName`,
+/// `shutdownTimeoutInHours` (whole number or null), `shutdownTimeoutForces`,
+/// `performAutoSnapshot`, `autoSnapshotFrequency` (`hour`, `day`, `week` or null),
+/// `autoSnapshotSaveCount`, `dynamicPublicIp`, `assignPublicIp`. Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_update(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesUpdate,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// A machine's usage in a billing month. Params: `machineId`, `billingMonth` (`YYYY-MM`).
+/// Result: `{"machineId", "utilization": {...}, "storageUtilization": {...}}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_utilization(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesUtilization,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Gives a team user access to a machine, or takes it away. Params: `machineId`,
+/// `userId`, `enableAccess` (bool). Result: the machine.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_machines_set_access(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::MachinesSetAccess,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Lists the team's networks. Params: exact-match filters `id`, `name`, `region`,
+/// `dtCreated`, `network`, `netmask`, `teamId`. Result: JSON array of networks.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_networks_list(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::NetworksList,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Creates a startup script. Params: `scriptName` and exactly one of `scriptText` or
+/// `scriptFile` (a local path, read by the library: at most 16 KB of UTF-8); optional
+/// `scriptDescription`, `isEnabled`, `runOnce`, `machineId`. Result: the script.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_scripts_create(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ScriptsCreate,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Lists scripts. Params: exact-match filters `id`, `ownerType`, `ownerId`, `name`,
+/// `description`, `dtCreated`, `isEnabled`, `runOnce`. Result: JSON array of scripts.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_scripts_list(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ScriptsList,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Shows a script and the machines that use it. Params: `scriptId`. Result: the script
+/// with `machines` (`machineId`, `dtLastRun`).
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_scripts_show(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ScriptsShow,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// A script's text. Params: `scriptId`. Result: a JSON string.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_scripts_text(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ScriptsText,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Destroys a script and detaches it from its machines. Params: `scriptId`. Result: `{}`.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_scripts_destroy(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ScriptsDestroy,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Creates a resource delegation. Params: e.g. `{"machine": {"ids": ["ps123abc"]}}`.
+/// Result: an array with one delegation; its `accessTokenId` is a secret.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_resource_delegations_create(
+    client: *const ps_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe {
+        boundary::operation(
+            Operation::ResourceDelegationsCreate,
+            client,
+            params_json,
+            ptr::null(),
+            out_json,
+        )
+    }
+}
+
+/// Runs any operation by its name (`"machines_show"`, ...; see `ps_operations`), observing
+/// `cancel` (may be NULL): triggered, the call ends with `PS_STATUS_CANCELLED`; past its
+/// deadline (`ps_cancel_set_timeout`), with `PS_STATUS_TIMEOUT`. An unknown name is
+/// `PS_STATUS_INVALID_ARGUMENT`, and the message lists the known names.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_call(
+    client: *const ps_client,
+    operation: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+) -> Status {
+    unsafe { boundary::call_by_name(client, operation, params_json, cancel, out_json) }
+}
+
+/// Describes every operation as static JSON (do not free): an array of `{"name", "method",
+/// "path", "safeToRetry", "params": [{"name", "types", "required"}], "result"}`, where
+/// `result` is `object`, `array`, `empty` (the call returns `{}`) or `string`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ps_operations() -> *const c_char {
+    static OPERATIONS: OnceLock<CString> = OnceLock::new();
+    OPERATIONS
+        .get_or_init(|| CString::new(crate::api::operations_json()).unwrap_or_default())
+        .as_ptr()
+}
+
 /// Frees a string this library returned. NULL is ignored. Never use `free()` on them.
 ///
 /// # Safety
@@ -320,7 +570,7 @@ pub extern "C" fn ps_cancel_new() -> *mut ps_cancel {
     Box::into_raw(Box::new(ps_cancel(Cancel::new())))
 }
 
-/// Triggers a cancellation flag: every wait observing it returns `PS_STATUS_CANCELLED`.
+/// Triggers a cancellation flag: every call observing it returns `PS_STATUS_CANCELLED`.
 /// Thread-safe and async-signal-safe (one atomic store). NULL is ignored.
 ///
 /// # Safety
@@ -332,7 +582,22 @@ pub unsafe extern "C" fn ps_cancel_trigger(cancel: *const ps_cancel) {
     }
 }
 
-/// Frees a cancellation flag. NULL is ignored. No wait may still observe it.
+/// Sets the deadline of a cancellation flag to `timeout_ms` from now (replacing an earlier
+/// one): every call observing it ends by then with `PS_STATUS_TIMEOUT`, whatever the client's
+/// `timeoutMs`. Thread-safe. NULL is ignored.
+///
+/// # Safety
+/// See the conventions at the top of this header.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_cancel_set_timeout(cancel: *const ps_cancel, timeout_ms: u64) {
+    if let Some(cancel) = unsafe { cancel.as_ref() } {
+        cancel
+            .0
+            .set_timeout(std::time::Duration::from_millis(timeout_ms));
+    }
+}
+
+/// Frees a cancellation flag. NULL is ignored. No call may still observe it.
 ///
 /// # Safety
 /// See the conventions at the top of this header.

@@ -5,8 +5,13 @@
 //! checks every documented rule and reports all problems at once, per field
 //! ([`Status::Validation`](crate::Status)).
 
+pub mod delegation;
+pub mod describe;
 pub mod machine;
+pub mod network;
 pub mod rules;
+pub mod script;
+pub mod settings;
 pub mod template;
 pub mod user;
 
@@ -25,6 +30,11 @@ pub trait Params: Serialize + for<'de> Deserialize<'de> {
     /// Reads parameters from JSON text; empty text means `{}`.
     fn from_json(text: &str) -> Result<Self> {
         read_object("params", text)
+    }
+
+    /// The JSON body of a POST: the parameters as they are, compact.
+    fn body_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::internal(e.to_string()))
     }
 }
 
@@ -227,6 +237,32 @@ impl<'de> Deserialize<'de> for AnyString {
             }
         }
         deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// Accepts any JSON object without keeping it.
+pub(crate) struct AnyObject;
+
+impl<'de> Deserialize<'de> for AnyObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<AnyObject, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyObject)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 

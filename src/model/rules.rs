@@ -80,6 +80,21 @@ pub fn one_of(choices: &[&str]) -> String {
     }
 }
 
+/// Auto-snapshot frequencies `machines update` accepts (or null to clear).
+pub const AUTO_SNAPSHOT_FREQUENCIES: [&str; 3] = ["hour", "day", "week"];
+
+/// The most script data the API stores (16 KB).
+pub const MAX_SCRIPT_BYTES: usize = 16 * 1024;
+
+/// True for a billing month written `YYYY-MM` (month 01 to 12).
+pub fn is_billing_month(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 7
+        && bytes[4] == b'-'
+        && bytes[..4].iter().chain(&bytes[5..]).all(u8::is_ascii_digit)
+        && matches!(text[5..].parse::<u8>(), Ok(1..=12))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +112,22 @@ mod tests {
         assert!(template_os_refusal("Ubuntu 18.04 Server", "Pro").is_some());
         assert!(template_os_refusal("Ubuntu 18.04 Server", "C2").is_none());
         assert!(template_os_refusal("Ubuntu 18.04 Server", "GPU+").is_none());
+    }
+
+    #[test]
+    fn billing_months() {
+        assert!(is_billing_month("2019-04") && is_billing_month("2024-12"));
+        for bad in [
+            "2019-4",
+            "2019-13",
+            "2019-00",
+            "19-04-01",
+            "2019/04",
+            "２０１９-04",
+            "",
+        ] {
+            assert!(!is_billing_month(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -241,7 +241,7 @@ def test_cancelled_when_the_client_closes_during_a_wait(client: ps.Client) -> No
     assert time.monotonic() - started < 1.0
     assert len(caught) == 1 and isinstance(caught[0], ps.CancelledError)
     e = caught[0]
-    assert (e.code, e.kind, e.message, e.operation) == (8, "cancelled", "the wait was cancelled", "machines_wait")
+    assert (e.code, e.kind, e.message, e.operation) == (8, "cancelled", "the call was cancelled", "machines_wait")
 
 
 def test_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:

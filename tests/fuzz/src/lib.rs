@@ -17,6 +17,7 @@ use std::ptr;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use paperspace::api::ResultKind;
 use paperspace::{Client, Config, Operation, Status};
 use serde_json::Value;
 
@@ -312,13 +313,25 @@ fn valid_params(op: Operation) -> &'static str {
         }
         Operation::MachinesAvailability => r#"{"region": "Europe (AMS1)", "machineType": "V100"}"#,
         Operation::MachinesWait => {
-            r#"{"machineId": "ps1", "state": "ready", "intervalMs": 1, "timeoutMs": 1}"#
+            r#"{"machineId": "ps1", "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#
         }
         Operation::MachinesShow
         | Operation::MachinesStart
         | Operation::MachinesStop
         | Operation::MachinesRestart => r#"{"machineId": "ps1"}"#,
         Operation::MachinesDestroy => r#"{"machineId": "ps1", "releasePublicIp": true}"#,
+        Operation::MachinesUpdate => {
+            r#"{"machineId": "ps1", "machineName": "renamed", "shutdownTimeoutInHours": 8, "autoSnapshotFrequency": null}"#
+        }
+        Operation::MachinesUtilization => r#"{"machineId": "ps1", "billingMonth": "2019-04"}"#,
+        Operation::MachinesSetAccess => {
+            r#"{"machineId": "ps1", "userId": "u1", "enableAccess": true}"#
+        }
+        Operation::ScriptsCreate => r#"{"scriptName": "s", "scriptText": "echo hi"}"#,
+        Operation::ScriptsShow | Operation::ScriptsText | Operation::ScriptsDestroy => {
+            r#"{"scriptId": "sc1"}"#
+        }
+        Operation::ResourceDelegationsCreate => r#"{"machine": {"ids": ["ps1"]}}"#,
         _ => "{}",
     }
 }
@@ -327,6 +340,30 @@ fn valid_params(op: Operation) -> &'static str {
 /// string `id`, an object with a string `id`, or `{"available": bool}`; other members are not
 /// looked at. (Through serde's ignoring path, like the client: JSON's grammar allows a lone
 /// surrogate escape or `1e400` in a member, which `serde_json::Value` could not hold.)
+/// A JSON object, whatever its members (never an array read positionally).
+struct AnyObject;
+
+impl<'de> serde::Deserialize<'de> for AnyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AnyObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyObject, A::Error> {
+                use serde::de::IgnoredAny;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(AnyObject)
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
 fn has_documented_shape(op: Operation, body: &str) -> bool {
     #[derive(serde::Deserialize)]
     struct Identified {
@@ -338,11 +375,16 @@ fn has_documented_shape(op: Operation, body: &str) -> bool {
         #[allow(dead_code)]
         available: bool,
     }
-    match op {
-        Operation::TemplatesList | Operation::MachinesList | Operation::UsersList => {
-            serde_json::from_str::<Vec<Identified>>(body).is_ok()
+    match (op, op.result_kind()) {
+        (Operation::MachinesAvailability, _) => serde_json::from_str::<Available>(body).is_ok(),
+        (Operation::MachinesUtilization | Operation::MachinesSetAccess, _) => {
+            serde_json::from_str::<AnyObject>(body).is_ok()
         }
-        Operation::MachinesAvailability => serde_json::from_str::<Available>(body).is_ok(),
+        (Operation::ResourceDelegationsCreate, _) => {
+            serde_json::from_str::<Vec<AnyObject>>(body).is_ok()
+        }
+        (_, ResultKind::Array) => serde_json::from_str::<Vec<Identified>>(body).is_ok(),
+        (_, ResultKind::String) => serde_json::from_str::<String>(body).is_ok(),
         _ => serde_json::from_str::<Identified>(body).is_ok(),
     }
 }
@@ -364,13 +406,7 @@ pub fn decode_responses(data: &[u8]) {
     // A 204 answer has no body, whatever bytes follow its head.
     let body: &[u8] = if status == 204 { b"" } else { body };
     let text = String::from_utf8_lossy(body);
-    let no_result = matches!(
-        op,
-        Operation::MachinesStart
-            | Operation::MachinesStop
-            | Operation::MachinesRestart
-            | Operation::MachinesDestroy
-    );
+    let no_result = op.result_kind() == ResultKind::Empty;
     match (status, outcome) {
         // The 204 operations ignore a 2xx body; one that is not UTF-8 text is refused while
         // it is read, before the operation sees it (a Decode error, as for every operation).

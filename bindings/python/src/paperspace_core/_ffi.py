@@ -106,7 +106,10 @@ _declare("ps_client_free", None, ClientPtr)
 _declare("ps_cancel_new", CancelPtr)
 _declare("ps_cancel_trigger", None, CancelPtr)
 _declare("ps_cancel_free", None, CancelPtr)
+_declare("ps_cancel_set_timeout", None, CancelPtr, ctypes.c_uint64)
 _declare("ps_machines_wait_cancellable", c_int32, ClientPtr, c_char_p, CancelPtr, OutString)
+_declare("ps_call", c_int32, ClientPtr, c_char_p, c_char_p, CancelPtr, OutString)
+_declare("ps_operations", c_char_p)  # static
 
 OPERATIONS = (
     "templates_list",
@@ -120,6 +123,16 @@ OPERATIONS = (
     "machines_restart",
     "machines_destroy",
     "users_list",
+    "machines_update",
+    "machines_utilization",
+    "machines_set_access",
+    "networks_list",
+    "scripts_create",
+    "scripts_list",
+    "scripts_show",
+    "scripts_text",
+    "scripts_destroy",
+    "resource_delegations_create",
 )
 for _op in OPERATIONS:
     _declare(f"ps_{_op}", c_int32, ClientPtr, c_char_p, OutString)
