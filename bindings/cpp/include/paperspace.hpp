@@ -5,12 +5,14 @@
  * - paperspace::Client owns a ps_client: move-only, freed by its destructor, and, like the C
  *   client, usable from many threads at once through const methods. Moving or destroying it
  *   while a call is in flight is the caller's error, as freeing a ps_client is.
- * - One method per operation. Each takes the parameters as JSON text (anything convertible to
- *   std::string_view; empty means `{}`) and returns the result JSON text as std::string. When
- *   <nlohmann/json.hpp> is available (and PAPERSPACE_NO_NLOHMANN_JSON is not defined), each also
- *   takes and returns nlohmann::json. A failure throws paperspace::Error.
- * - paperspace::Cancel wraps ps_cancel: trigger it from any thread to end the calls observing it
- *   with Status::cancelled. It must outlive those calls.
+ * - One method per operation (`client.machines_show(...)`), and call() for any operation by
+ *   name, all over ps_call. Each takes the parameters as JSON text (anything convertible to
+ *   std::string_view; empty means `{}`) and an optional paperspace::Cancel, and returns the
+ *   result JSON text as std::string. When <nlohmann/json.hpp> is available (and
+ *   PAPERSPACE_NO_NLOHMANN_JSON is not defined), each also takes and returns nlohmann::json.
+ *   A failure throws paperspace::Error.
+ * - paperspace::Cancel wraps ps_cancel: trigger it from any thread, or give it a deadline, to
+ *   end the calls observing it. It must outlive those calls.
  * - No exception escapes a destructor.
  *
  * Link with the paperspace library (CMake: paperspace::cpp or paperspace::cpp_static).
@@ -27,6 +29,7 @@
 #error "paperspace.hpp needs C++17 or newer (paperspace.h alone works from C++11)"
 #endif
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -72,6 +75,10 @@ inline const char *status_name(Status status) noexcept {
 
 /** The library's version at run time, e.g. "0.1.0"; PS_VERSION is the header's. */
 inline const char *version() noexcept { return ps_version(); }
+
+/** Every operation described as JSON (ps_operations(): name, method, path, safeToRetry, params,
+ *  result); static text. */
+inline std::string_view operations() noexcept { return ps_operations(); }
 
 namespace detail {
 
@@ -475,8 +482,9 @@ class Error : public std::runtime_error {
 };
 
 /**
- * A cancellation token (ps_cancel). trigger() ends every call observing it with
- * Status::cancelled; it is thread-safe. Move-only; it must outlive the calls given it.
+ * A cancellation token (ps_cancel), like a Go context: trigger() ends every call observing it
+ * with Status::cancelled, set_timeout() gives them a deadline (Status::timeout). One token may
+ * be given to many calls, on many threads. Move-only; it must outlive the calls given it.
  */
 class Cancel {
   public:
@@ -497,8 +505,18 @@ class Cancel {
     }
     ~Cancel() { ps_cancel_free(cancel_); }
 
-    /** Ends every call observing this token with Status::cancelled. */
+    /** Ends every call observing this token with Status::cancelled: between attempts and
+     *  during sleeps at once, an HTTP request in flight within about 50 ms. Thread-safe and
+     *  async-signal-safe. */
     void trigger() const noexcept { ps_cancel_trigger(cancel_); }
+
+    /** Sets the token's deadline to `timeout` from now (replacing an earlier one): every call
+     *  observing it ends by then with Status::timeout. A timeout of zero or less has passed. */
+    void set_timeout(std::chrono::milliseconds timeout) const noexcept {
+        ps_cancel_set_timeout(cancel_, timeout.count() > 0
+                                           ? static_cast<std::uint64_t>(timeout.count())
+                                           : std::uint64_t{0});
+    }
 
     /** The C token, for mixing with the C API; null once moved from. */
     const ps_cancel *get() const noexcept { return cancel_; }
@@ -512,8 +530,8 @@ class Client {
   public:
     /** Creates a client from config JSON (`apiKey`, `baseUrl`, `timeoutMs`, ...; docs/ABI.md);
      *  empty means `{}` (the key and URL come from PAPERSPACE_API_KEY / PAPERSPACE_API_HOST). */
-    template <class Text = std::string_view, detail::if_text<Text> = 0>
-    explicit Client(const Text &config_json = {}) {
+    Client() { create({}); }
+    template <class Text, detail::if_text<Text> = 0> explicit Client(const Text &config_json) {
         create(std::string_view(config_json));
     }
 #if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
@@ -535,61 +553,142 @@ class Client {
      *  Status::invalid_argument). */
     const ps_client *get() const noexcept { return client_; }
 
+    /**
+     * Runs any operation by name (ps_operations() lists them), observing `cancel` (may be
+     * null). Returns the result JSON; throws Error (an unknown name: Status::invalid_argument).
+     */
+    std::string call(std::string_view operation) const { return invoke(operation, {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string call(std::string_view operation, const T &params,
+                     const Cancel *cancel = nullptr) const {
+        return invoke(operation, params, cancel);
+    }
+#if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
+    /** call() with nlohmann::json parameters and result. */
+    nlohmann::json call(std::string_view operation, const nlohmann::json &params,
+                        const Cancel *cancel = nullptr) const {
+        return nlohmann::json::parse(invoke(operation, dump(params, operation), cancel));
+    }
+#endif
+
+    // One method per operation, in the order of ps_operations(). Each observes `cancel` (may be
+    // null) like call(); the JSON overloads take and return nlohmann::json. The text overloads
+    // are templates with nothing to deduce from a braced list, so `{{"os", "..."}}` always
+    // means JSON (and can never become a std::string_view built from two pointers).
     // clang-format off
-    /** Lists templates (exact-match filters). Result: an array. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string templates_list(const T &params = {}) const { return run(ps_templates_list, "templates_list", params); }
-    /** Creates a machine; never retried once sent. Result: the machine. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_create(const T &params = {}) const { return run(ps_machines_create, "machines_create", params); }
-    /** Whether a machine type can be requested in a region. Result: {"available": bool}. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_availability(const T &params = {}) const { return run(ps_machines_availability, "machines_availability", params); }
-    /** One machine with its last events. Result: the machine. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_show(const T &params = {}) const { return run(ps_machines_show, "machines_show", params); }
-    /** Lists machines (filters, limit, skip). Result: an array. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_list(const T &params = {}) const { return run(ps_machines_list, "machines_list", params); }
-    /** Waits until a machine reaches a state; `cancel` (may be null) interrupts it. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_wait(const T &params = {}, const Cancel *cancel = nullptr) const { return wait(params, cancel); }
-    /** Starts a machine. Result: {}. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_start(const T &params = {}) const { return run(ps_machines_start, "machines_start", params); }
-    /** Stops a machine. Result: {}. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_stop(const T &params = {}) const { return run(ps_machines_stop, "machines_stop", params); }
-    /** Restarts a machine. Result: {}. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_restart(const T &params = {}) const { return run(ps_machines_restart, "machines_restart", params); }
-    /** Destroys a machine (irreversible). Result: {}. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string machines_destroy(const T &params = {}) const { return run(ps_machines_destroy, "machines_destroy", params); }
+    /** Lists templates (exact-match filters `id`, `name`, `label`, `os`, ...). Result: an array. */
+    std::string templates_list() const { return invoke("templates_list", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string templates_list(const T &params, const Cancel *cancel = nullptr) const { return invoke("templates_list", params, cancel); }
+    /** Creates a machine; never sent twice. Result: the machine. */
+    std::string machines_create() const { return invoke("machines_create", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_create(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_create", params, cancel); }
+    /** Whether a machine type can be requested in a region. Result: `{"available": bool}`. */
+    std::string machines_availability() const { return invoke("machines_availability", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_availability(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_availability", params, cancel); }
+    /** One machine (`machineId`) with its last events. Result: the machine. */
+    std::string machines_show() const { return invoke("machines_show", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_show(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_show", params, cancel); }
+    /** Lists machines (filters, `limit`, `skip`). Result: an array. */
+    std::string machines_list() const { return invoke("machines_list", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_list(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_list", params, cancel); }
+    /** Polls a machine until it reaches `state`. Result: the machine. */
+    std::string machines_wait() const { return invoke("machines_wait", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_wait(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_wait", params, cancel); }
+    /** Starts a machine. Result: `{}`. */
+    std::string machines_start() const { return invoke("machines_start", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_start(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_start", params, cancel); }
+    /** Stops a machine. Result: `{}`. */
+    std::string machines_stop() const { return invoke("machines_stop", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_stop(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_stop", params, cancel); }
+    /** Restarts a machine. Result: `{}`. */
+    std::string machines_restart() const { return invoke("machines_restart", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_restart(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_restart", params, cancel); }
+    /** Destroys a machine (irreversible). Result: `{}`. */
+    std::string machines_destroy() const { return invoke("machines_destroy", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_destroy(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_destroy", params, cancel); }
     /** Lists the team's users. Result: an array. */
-    template <class T = std::string_view, detail::if_text<T> = 0>
-    std::string users_list(const T &params = {}) const { return run(ps_users_list, "users_list", params); }
+    std::string users_list() const { return invoke("users_list", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string users_list(const T &params, const Cancel *cancel = nullptr) const { return invoke("users_list", params, cancel); }
+    /** Changes a machine's name, shutdown, snapshot and IP settings. Result: `{}`. */
+    std::string machines_update() const { return invoke("machines_update", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_update(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_update", params, cancel); }
+    /** A machine's usage in a billing month (`YYYY-MM`). Result: an object. */
+    std::string machines_utilization() const { return invoke("machines_utilization", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_utilization(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_utilization", params, cancel); }
+    /** Gives a team user access to a machine, or takes it away. Result: an object. */
+    std::string machines_set_access() const { return invoke("machines_set_access", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_set_access(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_set_access", params, cancel); }
+    /** Lists the team's networks. Result: an array. */
+    std::string networks_list() const { return invoke("networks_list", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string networks_list(const T &params, const Cancel *cancel = nullptr) const { return invoke("networks_list", params, cancel); }
+    /** Creates a startup script. Result: the script. */
+    std::string scripts_create() const { return invoke("scripts_create", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string scripts_create(const T &params, const Cancel *cancel = nullptr) const { return invoke("scripts_create", params, cancel); }
+    /** Lists scripts. Result: an array. */
+    std::string scripts_list() const { return invoke("scripts_list", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string scripts_list(const T &params, const Cancel *cancel = nullptr) const { return invoke("scripts_list", params, cancel); }
+    /** One script and the machines that use it. Result: the script. */
+    std::string scripts_show() const { return invoke("scripts_show", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string scripts_show(const T &params, const Cancel *cancel = nullptr) const { return invoke("scripts_show", params, cancel); }
+    /** A script's text. Result: a JSON string. */
+    std::string scripts_text() const { return invoke("scripts_text", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string scripts_text(const T &params, const Cancel *cancel = nullptr) const { return invoke("scripts_text", params, cancel); }
+    /** Destroys a script. Result: `{}`. */
+    std::string scripts_destroy() const { return invoke("scripts_destroy", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string scripts_destroy(const T &params, const Cancel *cancel = nullptr) const { return invoke("scripts_destroy", params, cancel); }
+    /** Creates a resource delegation (its access token is a secret). Result: an array. */
+    std::string resource_delegations_create() const { return invoke("resource_delegations_create", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string resource_delegations_create(const T &params, const Cancel *cancel = nullptr) const { return invoke("resource_delegations_create", params, cancel); }
 
 #if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
-    nlohmann::json templates_list(const nlohmann::json &params) const { return parse(templates_list(dump(params, "templates_list"))); }
-    nlohmann::json machines_create(const nlohmann::json &params) const { return parse(machines_create(dump(params, "machines_create"))); }
-    nlohmann::json machines_availability(const nlohmann::json &params) const { return parse(machines_availability(dump(params, "machines_availability"))); }
-    nlohmann::json machines_show(const nlohmann::json &params) const { return parse(machines_show(dump(params, "machines_show"))); }
-    nlohmann::json machines_list(const nlohmann::json &params) const { return parse(machines_list(dump(params, "machines_list"))); }
-    nlohmann::json machines_wait(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return parse(machines_wait(dump(params, "machines_wait"), cancel)); }
-    nlohmann::json machines_start(const nlohmann::json &params) const { return parse(machines_start(dump(params, "machines_start"))); }
-    nlohmann::json machines_stop(const nlohmann::json &params) const { return parse(machines_stop(dump(params, "machines_stop"))); }
-    nlohmann::json machines_restart(const nlohmann::json &params) const { return parse(machines_restart(dump(params, "machines_restart"))); }
-    nlohmann::json machines_destroy(const nlohmann::json &params) const { return parse(machines_destroy(dump(params, "machines_destroy"))); }
-    nlohmann::json users_list(const nlohmann::json &params) const { return parse(users_list(dump(params, "users_list"))); }
+    nlohmann::json templates_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("templates_list", params, cancel); }
+    nlohmann::json machines_create(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_create", params, cancel); }
+    nlohmann::json machines_availability(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_availability", params, cancel); }
+    nlohmann::json machines_show(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_show", params, cancel); }
+    nlohmann::json machines_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_list", params, cancel); }
+    nlohmann::json machines_wait(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_wait", params, cancel); }
+    nlohmann::json machines_start(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_start", params, cancel); }
+    nlohmann::json machines_stop(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_stop", params, cancel); }
+    nlohmann::json machines_restart(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_restart", params, cancel); }
+    nlohmann::json machines_destroy(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_destroy", params, cancel); }
+    nlohmann::json users_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("users_list", params, cancel); }
+    nlohmann::json machines_update(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_update", params, cancel); }
+    nlohmann::json machines_utilization(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_utilization", params, cancel); }
+    nlohmann::json machines_set_access(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_set_access", params, cancel); }
+    nlohmann::json networks_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("networks_list", params, cancel); }
+    nlohmann::json scripts_create(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_create", params, cancel); }
+    nlohmann::json scripts_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_list", params, cancel); }
+    nlohmann::json scripts_show(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_show", params, cancel); }
+    nlohmann::json scripts_text(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_text", params, cancel); }
+    nlohmann::json scripts_destroy(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_destroy", params, cancel); }
+    nlohmann::json resource_delegations_create(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("resource_delegations_create", params, cancel); }
 #endif
     // clang-format on
 
   private:
-    using Operation = ps_status (*)(const ps_client *, const char *, char **);
-
     /** A NUL-terminated copy of `text` for the C ABI; a NUL inside would cut the JSON short,
-     *  so it is refused. Empty text is passed as NULL (`{}`). */
+     *  so it is refused. */
     static std::string terminated(std::string_view text, std::string_view operation,
                                   const char *what) {
         if (text.find('\0') != std::string_view::npos) {
@@ -597,13 +696,6 @@ class Client {
                                std::string(what) + " must not hold a NUL byte");
         }
         return std::string(text);
-    }
-
-    static std::string finish(ps_status status, const detail::LibString &out) {
-        if (status != PS_STATUS_OK) {
-            throw Error(static_cast<Status>(status), out.str());
-        }
-        return out.str();
     }
 
     void create(std::string_view config_json) {
@@ -619,20 +711,18 @@ class Client {
         client_ = client;
     }
 
-    std::string run(Operation operation, std::string_view name, std::string_view params) const {
-        std::string text = terminated(params, name, "the parameters");
+    /** One ps_call. Empty parameters are passed as NULL (`{}`). */
+    std::string invoke(std::string_view operation, std::string_view params,
+                       const Cancel *cancel) const {
+        std::string name = terminated(operation, operation, "the operation name");
+        std::string text = terminated(params, operation, "the parameters");
         detail::LibString out;
-        ps_status status = operation(client_, text.empty() ? nullptr : text.c_str(), out.out());
-        return finish(status, out);
-    }
-
-    std::string wait(std::string_view params, const Cancel *cancel) const {
-        std::string text = terminated(params, "machines_wait", "the parameters");
-        detail::LibString out;
-        ps_status status = ps_machines_wait_cancellable(
-            client_, text.empty() ? nullptr : text.c_str(), cancel ? cancel->get() : nullptr,
-            out.out());
-        return finish(status, out);
+        ps_status status = ps_call(client_, name.c_str(), text.empty() ? nullptr : text.c_str(),
+                                   cancel ? cancel->get() : nullptr, out.out());
+        if (status != PS_STATUS_OK) {
+            throw Error(static_cast<Status>(status), out.str());
+        }
+        return out.str();
     }
 
 #if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
@@ -645,7 +735,6 @@ class Client {
                                std::string("the parameters cannot be encoded: ") + e.what());
         }
     }
-    static nlohmann::json parse(const std::string &result) { return nlohmann::json::parse(result); }
 #endif
 
     ps_client *client_ = nullptr;

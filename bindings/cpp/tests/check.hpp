@@ -82,6 +82,7 @@ inline std::optional<paperspace::Error> error_of(const char *file, int line, con
 // The groups of tests (one file each).
 void test_errors();
 void test_client();
+void test_operations();
 void test_cancel();
 
 #endif

@@ -87,13 +87,27 @@ inline void add_faults(const nlohmann::json &faults) {
 
 inline void clear_faults() { request("DELETE", "/__emulator/faults", ""); }
 
-/** How many requests "<METHOD> <path>" the emulator has answered. */
-inline int requests(const std::string &method_and_path) {
+/** The request counts of GET /__emulator/stats: {"<METHOD> <path>": n, ...}. */
+inline nlohmann::json request_counts() {
     std::string body;
     if (request("GET", "/__emulator/stats", "", &body) != 200) {
         throw std::runtime_error("no stats from the emulator");
     }
-    return nlohmann::json::parse(body)["requests"].value(method_and_path, 0);
+    return nlohmann::json::parse(body)["requests"];
+}
+
+/** How many requests "<METHOD> <path>" the emulator has answered. */
+inline int requests(const std::string &method_and_path) {
+    return request_counts().value(method_and_path, 0);
+}
+
+/** How many API requests the emulator has answered in all. */
+inline int total_requests() {
+    int total = 0;
+    for (const auto &count : request_counts()) {
+        total += count.get<int>();
+    }
+    return total;
 }
 
 } // namespace emulator

@@ -8,12 +8,16 @@
 std::string use(const paperspace::Client &client, const paperspace::Cancel &cancel);
 
 std::string use(const paperspace::Client &client, const paperspace::Cancel &cancel) {
+    cancel.set_timeout(std::chrono::seconds(5));
     std::string text = client.templates_list() + client.templates_list("{}") +
                        client.machines_wait(std::string("{}"), &cancel) +
-                       client.users_list(std::string_view("{}"));
+                       client.users_list(std::string_view("{}")) + client.call("networks_list") +
+                       client.call("scripts_text", R"({"scriptId":"s1"})", &cancel) +
+                       std::string(paperspace::operations());
 #if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
     text += client.users_list(nlohmann::json::object()).dump();
     text += client.machines_wait({{"machineId", "ps1"}}, &cancel).dump();
+    text += client.call("scripts_show", {{"scriptId", "s1"}}).dump();
 #endif
     try {
         paperspace::Client other("{}");

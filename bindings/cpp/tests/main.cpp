@@ -9,6 +9,7 @@ int main() {
     try {
         test_errors();
         test_client();
+        test_operations();
         test_cancel();
     } catch (const std::exception &e) {
         // A call the tests expected to succeed threw: count it and stop.
