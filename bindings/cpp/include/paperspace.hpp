@@ -400,7 +400,7 @@ class Error : public std::runtime_error {
     Status status() const noexcept { return status_; }
     /** The status's name ("validation", "api", ...): the error JSON's `kind`. */
     const char *kind() const noexcept { return status_name(status_); }
-    /** The server's HTTP status for `api` errors; empty otherwise. */
+    /** The error JSON's `httpStatus`: the server's status for `api` errors; empty when null. */
     std::optional<int> http_status() const noexcept { return fields_->http_status; }
     /** The operation that failed ("machines_create", ..., "client_new" for the client). */
     const std::string &operation() const noexcept { return fields_->operation; }
@@ -467,13 +467,13 @@ class Error : public std::runtime_error {
     static Error local(Status status, std::string_view operation, std::string message) {
         auto fields = std::make_shared<Fields>();
         fields->operation = std::string(operation);
-        fields->message = message;
         fields->json = "{\"code\":" + std::to_string(static_cast<int>(status)) +
                        ",\"kind\":" + detail::json_quote(status_name(status)) +
                        ",\"message\":" + detail::json_quote(message) +
                        ",\"operation\":" + detail::json_quote(operation) +
                        ",\"httpStatus\":null,\"details\":null,\"version\":" +
                        detail::json_quote(ps_version()) + "}";
+        fields->message = std::move(message);
         return Error(status, std::shared_ptr<const Fields>(std::move(fields)));
     }
 
