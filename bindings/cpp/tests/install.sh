@@ -56,14 +56,15 @@ needed() {
 debug_sections() {
     readelf -S -W "$1" | grep -c ' \.debug_' || true
 }
-# run_consumer PROGRAM: runs a consumer program and checks its exact output.
+# What every consumer program prints: the version, the status, and the one Ubuntu 18.04
+# template of the emulator's default scenario.
+consumer_output="$version ok [{\"id\":\"t04azgph\",\"name\":\"paperspace/t04azgph\",\"label\":\"Ubuntu 18.04 Server\",\"os\":\"Ubuntu 18.04 Server\",\"dtCreated\":\"2018-06-15T06:00:34.531Z\"}]"
+# run_consumer PROGRAM: runs a consumer program and checks its output.
 run_consumer() {
     local out
-    out=$("$1") || fail "$1 exited with $?"
-    case $out in
-        "$version ok [{"*'"id":"t04azgph"'*) ok "$(basename "$1") ran against the emulator" ;;
-        *) fail "$1 printed: $out" ;;
-    esac
+    out=$("$1") || fail "$1 exited with $?: $out"
+    [ "$out" == "$consumer_output" ] || fail "$1 printed: $out"
+    ok "$(basename "$1") ran against the emulator"
 }
 
 make_install() {
