@@ -121,19 +121,17 @@ HAVE_GO=0
 GB=$WORK/gobench
 if [[ -f $ROOT/bindings/go/go.mod ]] && command -v go >/dev/null; then
     log "building the Go bench (binding linked statically)"
-    # The binding's documented linking is lib/libpaperspace.a beside its sources (what its
-    # Makefile's lib target puts there). A copy of the binding is built here, so the checkout's
-    # bindings/go/lib is never touched while others test.
+    # The binding's documented linking: its Makefile's lib target installs the static library
+    # (and its digest file) into the module. A copy of the binding is built here, so the
+    # checkout's bindings/go is never touched while others test.
     GOTREE=$WORK/go
     mkdir -p "$GOTREE/bindings" "$GOTREE/benches"
     cp -r "$ROOT/bindings/go" "$GOTREE/bindings/go"
     cp -r "$ROOT/benches/go" "$GOTREE/benches/go"
     cp -r "$INCLUDE_DIR" "$GOTREE/include"
-    rm -rf "$GOTREE/bindings/go/lib" && mkdir -p "$GOTREE/bindings/go/lib"
-    cp "$LIB_DIR/libpaperspace.a" "$GOTREE/bindings/go/lib/"
-    digest=$(sha256sum "$LIB_DIR/libpaperspace.a" | cut -c1-16)
-    if (cd "$GOTREE/benches/go" && go build -ldflags "-X paperspace/bindings/go.libraryDigest=$digest" \
-        -o "$GB" .) 2>"$WORK/go.err"; then HAVE_GO=1; else
+    rm -rf "$GOTREE/bindings/go/lib" "$GOTREE"/bindings/go/zz_library_digest_*.go
+    if (make -s -C "$GOTREE/bindings/go" lib LIB_DIR="$LIB_DIR" INCLUDE_DIR="$INCLUDE_DIR" &&
+        cd "$GOTREE/benches/go" && go build -o "$GB" .) >"$WORK/go.err" 2>&1; then HAVE_GO=1; else
         log "Go bench does not build: $(tail -n 3 "$WORK/go.err")"
     fi
 else

@@ -391,6 +391,19 @@ ps_status ps_resource_delegations_create(const struct ps_client *client,
                                          char **out_json);
 
 /**
+ * Waits until every listed machine reaches a state, polling the list once per interval.
+ * Params: `machineIds` (1 to 10000, no repeats), `state` (`off`, `serviceready`, `ready`),
+ * optional `intervalMs` (default 5000) and `timeoutMs` (default 600000). Result: the machines,
+ * in the order asked. Use `ps_call` with a `ps_cancel` to interrupt it.
+ *
+ * # Safety
+ * See the conventions at the top of this header.
+ */
+ps_status ps_machines_wait_many(const struct ps_client *client,
+                                const char *params_json,
+                                char **out_json);
+
+/**
  * Runs any operation by its name (`"machines_show"`, ...; see `ps_operations`), observing
  * `cancel` (may be NULL): triggered, the call ends with `PS_STATUS_CANCELLED`; past its
  * deadline (`ps_cancel_set_timeout`), with `PS_STATUS_TIMEOUT`. An unknown name is

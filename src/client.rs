@@ -1,7 +1,9 @@
 //! The HTTP side: configuration, one ureq Agent per client, and the single request path every
 //! operation takes (auth header, timeouts, retry policy, error mapping).
 
-use std::io::ErrorKind;
+use std::borrow::Cow;
+use std::io::{ErrorKind, Read};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -9,6 +11,7 @@ use serde_json::Value;
 use ureq::http::Uri;
 
 use crate::api::call::{Call, cancelled};
+use crate::environment::{self, env_value};
 use crate::transport::{CancellableConnector, LiteralFirstResolver};
 
 use crate::error::{Error, Result};
@@ -31,11 +34,16 @@ const MAX_RETRIES: u32 = 10;
 /// An attempt whose call has about the client's whole `timeoutMs` left keeps the agent's own
 /// limit (setting a per-request one costs a copy of the agent's config).
 const SLACK: Duration = Duration::from_millis(5);
+/// The most of a server's error text an error keeps (64 KiB).
+pub const MAX_ERROR_TEXT: usize = 64 * 1024;
+/// The longest `apiKey` and `userAgent` (header values; servers refuse far shorter headers).
+const MAX_HEADER_VALUE: usize = 1024;
 /// A server asking to wait longer than this is not retried: the error goes back to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// Client configuration. As JSON (the C ABI's `config_json`) the keys are `apiKey`, `baseUrl`,
-/// `timeoutMs`, `connectTimeoutMs`, `maxRetries` and `userAgent`; unknown keys are rejected.
+/// `timeoutMs`, `connectTimeoutMs`, `maxRetries`, `userAgent`, `proxy` and `caFile`; unknown
+/// keys are rejected.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
@@ -43,7 +51,7 @@ pub struct Config {
     pub api_key: Option<Secret>,
     /// Else `PAPERSPACE_API_HOST`, else [`DEFAULT_BASE_URL`]. Plain `http://` only for loopback.
     pub base_url: Option<String>,
-    /// Bound on each HTTP call, connect to last byte (default 30 000).
+    /// Bound on a whole call: attempts, backoff and `Retry-After` sleeps (default 30 000).
     pub timeout_ms: Option<i64>,
     /// Bound on establishing a connection (default 10 000).
     pub connect_timeout_ms: Option<i64>,
@@ -51,6 +59,14 @@ pub struct Config {
     pub max_retries: Option<i64>,
     /// Replaces the default `paperspace/<version>` User-Agent.
     pub user_agent: Option<String>,
+    /// An http proxy URL (`http://[user:password@]host:port`) for https base URLs; `Some(None)`
+    /// (JSON null) means none, whatever the environment; absent means `HTTPS_PROXY`/`ALL_PROXY`
+    /// unless `NO_PROXY` exempts the host. A loopback host is never proxied.
+    #[serde(default, deserialize_with = "crate::model::present")]
+    pub proxy: Option<Option<Secret>>,
+    /// A PEM file of the certificates to trust instead of the built-in roots (else the
+    /// `SSL_CERT_FILE` environment variable).
+    pub ca_file: Option<String>,
 }
 
 impl Config {
@@ -73,10 +89,18 @@ impl Config {
 /// (`&Client` is all every operation needs), one pool of keep-alive connections.
 pub struct Client {
     agent: ureq::Agent,
+    /// The process the agent (and its pooled connections) belongs to.
+    pid: u32,
+    /// The agent of a process forked from `pid` (made on its first call there).
+    forked: OnceLock<(u32, ureq::Agent)>,
+    agent_config: ureq::config::Config,
     timeout: Duration,
     base_url: String,
     api_key: Secret,
     max_retries: u32,
+    /// `http://host:port` of the proxy in use, named in transport errors.
+    proxy_label: Option<String>,
+    proxy_password: Option<Secret>,
 }
 
 impl std::fmt::Debug for Client {
@@ -118,6 +142,11 @@ impl Client {
         if api_key.expose().chars().any(char::is_control) {
             return Err(Error::config("apiKey must not contain control characters"));
         }
+        if api_key.expose().len() > MAX_HEADER_VALUE {
+            return Err(Error::config(format!(
+                "apiKey is longer than {MAX_HEADER_VALUE} bytes"
+            )));
+        }
         let base_url = match config.base_url {
             Some(url) => url,
             None => env_value(BASE_URL_ENV).unwrap_or_else(|| DEFAULT_BASE_URL.into()),
@@ -146,7 +175,26 @@ impl Client {
                 "userAgent must be non-empty without control characters",
             ));
         }
+        if user_agent.len() > MAX_HEADER_VALUE {
+            return Err(Error::config(format!(
+                "userAgent is longer than {MAX_HEADER_VALUE} bytes"
+            )));
+        }
+        let host = base_url
+            .parse::<Uri>()
+            .ok()
+            .and_then(|uri| uri.host().map(str::to_string))
+            .unwrap_or_default();
+        let configured = config
+            .proxy
+            .as_ref()
+            .map(|p| p.as_ref().map(Secret::expose));
+        let proxy = environment::choose_proxy(&base_url, &host, configured)?;
+        let roots = environment::root_certs(config.ca_file.as_deref())?;
+        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
         let config = ureq::Agent::config_builder()
+            .proxy(proxy.as_ref().map(|p| p.proxy.clone()))
+            .tls_config(tls)
             .http_status_as_error(false)
             .https_only(base_url.starts_with("https:"))
             .max_redirects(0)
@@ -154,18 +202,37 @@ impl Client {
             .timeout_connect(Some(connect_timeout))
             .user_agent(user_agent)
             .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            CancellableConnector::default(),
-            LiteralFirstResolver::default(),
-        );
         Ok(Client {
-            agent,
+            agent: new_agent(&config),
+            pid: std::process::id(),
+            forked: OnceLock::new(),
+            agent_config: config,
             timeout,
             base_url,
             api_key,
             max_retries,
+            proxy_label: proxy.as_ref().map(|p| p.label.clone()),
+            proxy_password: proxy.and_then(|p| p.password),
         })
+    }
+
+    /// The agent of this process. After `fork()` the child never touches the parent's pooled
+    /// connections (they are the parent's sockets) nor the pool's lock (another thread of the
+    /// parent may have held it): its first call makes an agent of its own. A process forked
+    /// from that child again gets a fresh agent per call.
+    fn agent(&self) -> Cow<'_, ureq::Agent> {
+        let pid = std::process::id();
+        if pid == self.pid {
+            return Cow::Borrowed(&self.agent);
+        }
+        let (owner, agent) = self
+            .forked
+            .get_or_init(|| (pid, new_agent(&self.agent_config)));
+        if *owner == pid {
+            Cow::Borrowed(agent)
+        } else {
+            Cow::Owned(new_agent(&self.agent_config))
+        }
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -181,7 +248,13 @@ impl Client {
     /// `error` with the API key scrubbed from its message and details: every error passes
     /// here before it leaves the client (a server may echo the key back).
     pub(crate) fn scrubbed(&self, error: Error) -> Error {
-        error.redacted(self.api_key.expose())
+        let error = error
+            .redacted(self.api_key.expose())
+            .without_secret_members();
+        match &self.proxy_password {
+            Some(password) => error.redacted(password.expose()),
+            None => error,
+        }
     }
 
     /// `GET path?query`; safe, so retried per the policy. Returns the 2xx body text.
@@ -268,13 +341,14 @@ impl Client {
         call: &Call<'_>,
     ) -> Result<(u16, String, Option<Duration>), Failure> {
         let key = self.api_key.expose();
+        let agent = self.agent();
         // The agent's own limit is the client's timeoutMs; a call with less time left (a
         // retry, a poll near the end of a wait, a cancel token's deadline) narrows it.
         let left = call.left().max(Duration::from_millis(1));
         let narrow = left + SLACK < self.timeout || left > self.timeout;
         let sent = match post_body {
             None => {
-                let request = self.agent.get(url).header("x-api-key", key);
+                let request = agent.get(url).header("x-api-key", key);
                 let request = if narrow {
                     request.config().timeout_global(Some(left)).build()
                 } else {
@@ -283,7 +357,7 @@ impl Client {
                 request.header("accept", "application/json").call()
             }
             Some(body) => {
-                let request = self.agent.post(url).header("x-api-key", key);
+                let request = agent.post(url).header("x-api-key", key);
                 let request = if narrow {
                     request.config().timeout_global(Some(left)).build()
                 } else {
@@ -297,7 +371,7 @@ impl Client {
                 }
             }
         };
-        let mut response = sent.map_err(transport_failure)?;
+        let mut response = sent.map_err(|e| self.through_proxy(transport_failure(e)))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -305,15 +379,29 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-            .map_err(transport_failure)?;
+        let success = (200..300).contains(&status);
+        let bytes = if success {
+            response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .read_to_vec()
+                .map_err(transport_failure)?
+        } else {
+            // An error keeps at most MAX_ERROR_TEXT of the server's text; the rest is not read
+            // (the connection is then not reused), so its size cannot hide the status.
+            let mut bytes = Vec::new();
+            response
+                .body_mut()
+                .as_reader()
+                .take(MAX_ERROR_TEXT as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| transport_failure(ureq::Error::Io(e)))?;
+            bytes
+        };
         let body = match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(e) if (200..300).contains(&status) => {
+            Err(e) if success => {
                 return Err(Failure {
                     error: Error::decode(format!("response body is not UTF-8: {e}")),
                     not_sent: false,
@@ -323,11 +411,6 @@ impl Client {
         };
         Ok((status, body, retry_after))
     }
-}
-
-/// An environment variable's value; unset, empty and non-UTF-8 values all read as unset.
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// `base_url` without a trailing slash, if it is a usable base: http(s), a host, no query;
@@ -358,7 +441,7 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host
@@ -378,6 +461,36 @@ fn millis(field: &str, value: Option<i64>, default: u64) -> Result<Duration> {
 /// Exponential backoff between retries: 200 ms, 400 ms, 800 ms, ... capped at 5 s.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)).min(5_000))
+}
+
+fn new_agent(config: &ureq::config::Config) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config.clone(),
+        CancellableConnector::default(),
+        LiteralFirstResolver::default(),
+    )
+}
+
+impl Client {
+    /// A transport failure names the proxy it went through, if any (its host and port only).
+    fn through_proxy(&self, failure: Failure) -> Failure {
+        match &self.proxy_label {
+            Some(label)
+                if matches!(
+                    failure.error.status(),
+                    crate::Status::Transport | crate::Status::Timeout
+                ) =>
+            {
+                Failure {
+                    error: failure
+                        .error
+                        .prefixed(&format!("through the proxy {label}: ")),
+                    ..failure
+                }
+            }
+            _ => failure,
+        }
+    }
 }
 
 /// Maps a ureq error to our status. The messages never include headers, so never the key.
@@ -416,8 +529,20 @@ fn transport_failure(error: ureq::Error) -> Failure {
 }
 
 /// The error of a non-2xx answer: the nested `{"error": {...}}` body, the flat
-/// `{"status", "message"}` body, or raw text. `details` is the parsed body, else the text.
+/// `{"status", "message"}` body, or raw text. `details` is the parsed body, else the text; a
+/// body over [`MAX_ERROR_TEXT`] is kept as its first 64 KiB of text, and the message says so.
 fn api_error(status: u16, body: &str) -> Error {
+    if body.len() > MAX_ERROR_TEXT {
+        let mut end = MAX_ERROR_TEXT;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        return Error::api(
+            status,
+            format!("HTTP {status} with a body over {MAX_ERROR_TEXT} bytes (truncated)"),
+            Value::String(body[..end].to_string()),
+        );
+    }
     match serde_json::from_str::<Value>(body) {
         Ok(parsed) => {
             let message = parsed

@@ -20,6 +20,7 @@ pub mod client;
 pub mod error;
 pub mod model;
 
+mod environment;
 mod ffi;
 mod transport;
 

@@ -464,10 +464,53 @@ fn stats_count_requests_as_requested() {
             (format!("POST /machines/{id}/stop")): 1
         })
     );
+    assert_eq!(
+        stats["routes"],
+        json!({
+            "GET /templates/getTemplates": 3,
+            "(no route)": 1,
+            "POST /machines/createSingleMachinePublic": 1,
+            "POST /machines/:machineId/stop": 1
+        })
+    );
     assert_eq!(stats["machines"], 1);
     assert_eq!(stats["machinesCreated"], 1);
     assert_eq!(stats["users"], 2);
     assert_eq!(stats["faultsPending"], 0);
     // The create event at least; the start and stop events once they are due.
     assert!(stats["events"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn stats_stay_small_whatever_paths_are_sent() {
+    let api = start(fast());
+    for i in 0..1100 {
+        let r = api.post(&format!("/machines/ps{i}/start"), Some(ADMIN_KEY), "");
+        assert_eq!(r.status, 404);
+    }
+    api.post("/machines/ps0/start", Some(ADMIN_KEY), "");
+    let stats = api.emulator.stats();
+    let requests = stats["requests"].as_object().unwrap();
+    // 1000 paths one by one, then one key for the rest.
+    assert_eq!(requests.len(), 1001);
+    assert_eq!(requests["POST /machines/ps0/start"], 2);
+    assert_eq!(requests["(other paths)"], 100);
+    assert_eq!(
+        stats["routes"],
+        json!({"POST /machines/:machineId/start": 1101})
+    );
+}
+
+#[test]
+fn the_openapi_description_is_served_as_committed() {
+    let api = start(fast());
+    let r = api.get("/__emulator/openapi.json", None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json")).unwrap();
+    assert_eq!(r.body, committed);
+    assert_eq!(r.json()["openapi"], "3.1.0");
+    // A control path: no key, never counted.
+    assert_eq!(api.emulator.stats()["requests"], json!({}));
 }

@@ -6,7 +6,7 @@
 
 mod emulator_support;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -180,6 +180,18 @@ fn help_and_bad_arguments() {
         ),
         (&["--quiet=yes"][..], "unknown argument"),
         (
+            &["--idle-timeout-ms", "0"][..],
+            "--idle-timeout-ms wants a whole number of milliseconds from 1, not \"0\"",
+        ),
+        (
+            &["--header-timeout-ms=1.5"][..],
+            "--header-timeout-ms wants a whole number of milliseconds from 1, not \"1.5\"",
+        ),
+        (
+            &["--body-timeout-ms"][..],
+            "--body-timeout-ms needs a value",
+        ),
+        (
             &["--scenario", "/nonexistent/scenario.json"][..],
             "bad scenario file /nonexistent/scenario.json",
         ),
@@ -198,6 +210,101 @@ fn help_and_bad_arguments() {
         "{err}"
     );
     std::fs::remove_file(file).unwrap();
+}
+
+/// The idle timeout flag: an idle connection is closed after it.
+#[test]
+fn the_idle_timeout_flag_closes_idle_connections() {
+    let (mut child, line) = spawn(&["--quiet", "--idle-timeout-ms", "200"]);
+    let url = url_of(&line);
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let started = Instant::now();
+    let mut byte = [0u8; 1];
+    assert_eq!(stream.read(&mut byte).unwrap(), 0);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(150) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    signal(&child, "TERM");
+    assert_eq!(wait(&mut child).code(), Some(0));
+}
+
+/// A stderr pipe that nobody reads fills up; the log then drops lines (counted) and requests,
+/// stats and SIGTERM are served as usual.
+#[test]
+fn an_unread_log_pipe_never_holds_up_requests_or_shutdown() {
+    let (mut child, line) = spawn(&[]);
+    let url = url_of(&line);
+    // The lines fill the pipe (64 KiB) after some hundreds and the queue holds 4096 more, so
+    // 6000 pipelined requests on one connection get past both.
+    let n = 6000;
+    let request = format!(
+        "GET /users/getUsers?filler={} HTTP/1.1\r\nHost: x\r\nx-api-key: {ADMIN_KEY}\r\n\r\n",
+        "x".repeat(100)
+    );
+    let address = url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        for _ in 0..n {
+            writer.write_all(request.as_bytes()).unwrap();
+        }
+    });
+    let (mut answered, mut seen, mut buf) = (0, Vec::new(), [0u8; 65536]);
+    let marker = b"HTTP/1.1 200 OK\r\n";
+    while answered < n {
+        let got = match stream.read(&mut buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => other.expect("answers keep coming"),
+        };
+        assert!(got > 0, "closed after {answered} answers");
+        seen.extend_from_slice(&buf[..got]);
+        let mut last = 0;
+        for (i, w) in seen.windows(marker.len()).enumerate() {
+            if w == marker {
+                answered += 1;
+                last = i + marker.len();
+            }
+        }
+        seen.drain(..last.max(seen.len().saturating_sub(marker.len())));
+    }
+    sender.join().unwrap();
+    let agent = emulator_support::agent();
+    let mut stats = agent.get(format!("{url}/__emulator/stats")).call().unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(&stats.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(stats["routes"]["GET /users/getUsers"], n, "{stats}");
+    let dropped = stats["logLinesDropped"].as_u64().unwrap();
+    assert!(dropped > 0, "{stats}");
+    signal(&child, "TERM");
+    assert_eq!(wait(&mut child).code(), Some(0));
+    // The log holds whole lines, in order; the others were dropped, not lost halfway.
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines.len() >= 100, "{}", lines.len());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("GET /users/getUsers?filler=") && l.ends_with("ms"))
+    );
+    assert!(
+        lines.len() as u64 + dropped <= n + 1,
+        "{} + {dropped}",
+        lines.len()
+    );
 }
 
 /// Sequential keep-alive requests per second on one ureq Agent (run with --release).

@@ -311,11 +311,14 @@ fn connections_over_the_limit_are_refused_with_a_log_line() {
         "{text}"
     );
     assert!(text.contains("Too many open connections"), "{text}");
+    // The log line is written by the logger thread: wait for it a bounded time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let refused = |l: &String| l.starts_with("refused a connection from 127.0.0.1:");
+    while !log.lock().unwrap().iter().any(refused) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert!(
-        log.lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.starts_with("refused a connection from 127.0.0.1:")),
+        log.lock().unwrap().iter().any(refused),
         "{:?}",
         log.lock().unwrap()
     );
@@ -417,4 +420,108 @@ fn too_large_bodies_and_heads_are_refused() {
         );
     }
     assert_eq!(api.get(TEMPLATES, Some(ADMIN_KEY)).status, 200);
+}
+
+fn with_timeouts(idle_ms: u64, header_ms: u64, body_ms: u64) -> Api {
+    let timeouts = paperspace::emulator::Timeouts {
+        idle: Duration::from_millis(idle_ms),
+        header: Duration::from_millis(header_ms),
+        body: Duration::from_millis(body_ms),
+    };
+    Api {
+        emulator: paperspace::emulator::Emulator::start_with(
+            "127.0.0.1:0",
+            fast(),
+            paperspace::emulator::Options {
+                timeouts,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+        agent: emulator_support::agent(),
+    }
+}
+
+/// 256 connections that say nothing (more) take every slot; once the idle timeout has passed
+/// the server has closed them, and a new client is served.
+#[test]
+fn idle_connections_free_their_slots_after_the_idle_timeout() {
+    // The idle timeout leaves time to open all 256 on a loaded machine.
+    let api = with_timeouts(3000, 10_000, 10_000);
+    let mut open: Vec<TcpStream> = (0..236).map(|_| idle_connection(&api)).collect();
+    // And some that never sent a byte.
+    open.extend((0..20).map(|_| connect(&api)));
+    let refused = read_all(connect(&api));
+    assert!(
+        refused.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{refused}"
+    );
+    let started = std::time::Instant::now();
+    // Each idle connection is closed by the server without a byte (EOF).
+    for stream in &mut open {
+        let mut byte = [0u8; 1];
+        assert_eq!(stream.read(&mut byte).unwrap(), 0);
+    }
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(6), "{waited:?}");
+    // The slots are free again (the server drops a closed connection's slot at once, but give
+    // the threads a bounded moment).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = api.get(TEMPLATES, Some(ADMIN_KEY));
+        if r.status == 200 {
+            break;
+        }
+        assert_eq!(r.status, 503);
+        assert!(std::time::Instant::now() < deadline, "never served again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn slow_headers_and_slow_bodies_get_408() {
+    let api = with_timeouts(10_000, 300, 300);
+    let started = std::time::Instant::now();
+    let mut stream = connect(&api);
+    stream
+        .write_all(b"GET /templates/getTemplates HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let text = read_all(stream);
+    assert!(
+        text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("Connection: close"), "{text}");
+    assert!(
+        text.ends_with(r#"{"error":{"name":"Error","status":408,"message":"Request Timeout"}}"#),
+        "{text}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let mut stream = connect(&api);
+    stream
+        .write_all(
+            format!(
+                "POST /machines/createSingleMachinePublic HTTP/1.1\r\nHost: x\r\nx-api-key: {ADMIN_KEY}\r\nContent-Length: 10\r\n\r\n{{\"a\""
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let text = read_all(stream);
+    assert!(
+        text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{text}"
+    );
+    // Nothing was created.
+    assert_eq!(api.emulator.stats()["machinesCreated"], 0);
+    // A client that sends its request in pieces within the time is served.
+    let mut stream = connect(&api);
+    stream
+        .write_all(b"GET /templates/getTemplates HTTP/1.1\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    stream
+        .write_all(format!("x-api-key: {ADMIN_KEY}\r\nConnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    assert!(read_all(stream).starts_with("HTTP/1.1 200 OK\r\n"));
 }

@@ -215,6 +215,15 @@ fn value_rules_in_order() {
             "email, password, firstName and lastName are all required to create a new user; missing: password, lastName"
         )
     );
+    for field in ["email", "password", "firstName", "lastName"] {
+        let mut user =
+            json!({"email": "x@example.com", "password": "p", "firstName": "X", "lastName": "Y"});
+        user[field] = json!(" ");
+        assert_eq!(
+            refused_with(&api, user),
+            bad(&format!("{field} must not be empty"))
+        );
+    }
     assert_eq!(
         refused_with(&api, json!({"restorePointFrequency": "daily"})),
         bad("restorePointFrequency must be one of 'shutdown'")
@@ -240,9 +249,32 @@ fn value_rules_in_order() {
         ),
         restore
     );
+    let timeout = bad("shutdownTimeoutInHours must be a positive whole number or null");
+    for value in [json!(1.5), json!(0), json!(-24)] {
+        assert_eq!(
+            refused_with(&api, json!({"shutdownTimeoutInHours": value})),
+            timeout
+        );
+    }
+    assert_eq!(
+        refused_with(&api, json!({"autoSnapshotFrequency": "month"})),
+        bad("autoSnapshotFrequency must be one of 'hour', 'day', or 'week', or null")
+    );
+    assert_eq!(
+        refused_with(&api, json!({"autoSnapshotSaveCount": 2.5})),
+        bad("autoSnapshotSaveCount must be a positive whole number or null")
+    );
     assert_eq!(
         refused_with(&api, json!({"templateId": "tnothere"})),
         bad("templateId not found")
+    );
+    // The team template was made in East Coast (NY2) and creates machines there only.
+    assert_eq!(
+        refused_with(
+            &api,
+            json!({"templateId": "t456def", "machineType": "GPU+", "region": "Europe (AMS1)"})
+        ),
+        bad("templateId t456def can only create machines in region East Coast (NY2)")
     );
     assert_eq!(
         refused_with(&api, json!({"templateId": "tk9izniv", "machineType": "C4"})),
@@ -301,18 +333,30 @@ fn accepted_variants() {
     assert_eq!(m["shutdownTimeoutInHours"], Value::Null);
     let m = api.create(
         json!({"size": 50.0, "billingType": "monthly", "machineType": "P5000",
-                              "templateId": "tk9izniv", "scriptId": "sc123abc",
+                              "templateId": "tk9izniv",
                               "takeInitialSnapshot": true, "markSnapshotAsRestorePoint": true,
                               "restorePointFrequency": "shutdown", "shutdownTimeoutInHours": 24}),
     );
     assert_eq!(m["usageRate"], "P5000 monthly");
     assert_eq!(m["agentType"], "WindowsDesktop");
-    assert_eq!(m["scriptId"], "sc123abc");
     assert_eq!(m["shutdownTimeoutInHours"], 24);
+    // Whole numbers are stored as such; a static public address is there at once.
+    let n = api.create(
+        json!({"shutdownTimeoutInHours": 12.0, "autoSnapshotFrequency": "hour",
+                              "autoSnapshotSaveCount": 3, "assignPublicIp": true}),
+    );
+    assert_eq!(n["shutdownTimeoutInHours"], 12);
+    assert!(n["shutdownTimeoutInHours"].is_u64());
+    assert_eq!(n["autoSnapshotFrequency"], "hour");
+    assert_eq!(n["autoSnapshotSaveCount"], 3);
+    assert!(emulator_support::is_public_test_address(
+        n["publicIpAddress"].as_str().unwrap()
+    ));
+    assert_eq!(n["privateIpAddress"], Value::Null);
     // The team template (Ubuntu) with a dedicated-GPU type.
     let m = api.create(json!({"templateId": "t456def", "machineType": "GPU+"}));
     assert_eq!(m["state"], "provisioning");
-    assert_eq!(api.emulator.stats()["machinesCreated"], 3);
+    assert_eq!(api.emulator.stats()["machinesCreated"], 4);
 }
 
 #[test]

@@ -463,3 +463,86 @@ fn shutdown_during_a_delay_is_prompt() {
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     let _ = waiting.join().unwrap();
 }
+
+/// Every path of the calls beyond templates, machines and users: (method, path).
+const MORE_PATHS: [(&str, &str); 10] = [
+    ("POST", "/machines/psfault1/updateMachinePublic"),
+    (
+        "GET",
+        "/machines/getUtilization?machineId=psfault1&billingMonth=2019-01",
+    ),
+    ("POST", "/machines/psfault1/setMachineAccess"),
+    ("GET", "/networks/getNetworks"),
+    ("POST", "/scripts/createScript"),
+    ("GET", "/scripts/getScripts"),
+    ("GET", "/scripts/getScript?scriptId=scfault1"),
+    ("GET", "/scripts/getScriptText?scriptId=scfault1"),
+    ("POST", "/scripts/scfault1/destroy"),
+    ("POST", "/resourceDelegations/create"),
+];
+
+#[test]
+fn every_source_of_faults_works_on_the_other_calls_and_stats_count_them() {
+    let api = start(fast());
+    // From the header: the answer is the fault's, nothing is handled.
+    for (method, path) in MORE_PATHS {
+        let r = api.send(
+            method,
+            path,
+            Some(ADMIN_KEY),
+            &[("x-emulator-fault", r#"{"status": 503}"#)],
+            if method == "POST" { b"{}" } else { b"" },
+        );
+        assert_eq!(r.error(503), "Service Unavailable", "{method} {path}");
+    }
+    // From the queue, with a wildcard, then the real answer.
+    api.emulator
+        .add_faults(
+            r#"[{"path": "/scripts/*/destroy", "status": 429},
+                {"method": "GET", "path": "/networks/getNetworks", "action": "garbage"},
+                {"path": "/resourceDelegations/create", "status": 500, "count": 2}]"#,
+        )
+        .unwrap();
+    let r = api.post("/scripts/scother/destroy", Some(ADMIN_KEY), "");
+    assert_eq!(r.error(429), "Too Many Requests");
+    let r = api.post("/scripts/scother/destroy", Some(ADMIN_KEY), "");
+    assert_eq!(
+        r.error(404),
+        "Not found. Please contact support@paperspace.com for help."
+    );
+    let r = api.get("/networks/getNetworks", Some(ADMIN_KEY));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("502 Bad Gateway"));
+    assert_eq!(
+        api.get("/networks/getNetworks", Some(ADMIN_KEY))
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    for _ in 0..2 {
+        let r = api.post("/resourceDelegations/create", Some(ADMIN_KEY), "{}");
+        assert_eq!(r.error(500), "Internal Server Error");
+    }
+    // From the scenario.
+    let mut scenario: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+    scenario["faults"] = json!([{"path": "/scripts/getScriptText", "status": 504}]);
+    let other = start(Scenario::from_json(&scenario.to_string()).unwrap());
+    let r = other.get("/scripts/getScriptText?scriptId=sc1", Some(ADMIN_KEY));
+    assert_eq!(r.error(504), "Gateway Timeout");
+
+    let stats = api.emulator.stats();
+    let requests = &stats["requests"];
+    for (method, path) in MORE_PATHS {
+        let path = path.split('?').next().unwrap();
+        let expected = match path {
+            "/networks/getNetworks" | "/resourceDelegations/create" => 3,
+            _ => 1,
+        };
+        let key = format!("{method} {path}");
+        assert_eq!(requests[&key], expected, "{key}");
+    }
+    assert_eq!(requests["POST /scripts/scother/destroy"], 2);
+    assert_eq!(stats["faultsPending"], 0);
+}

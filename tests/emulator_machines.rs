@@ -414,20 +414,14 @@ fn public_addresses() {
     let fixed = id_of(&api.create(json!({"assignPublicIp": true})));
     let dynamic = id_of(&api.create(json!({"dynamicPublicIp": true})));
     let m = api.wait_for(&fixed, "ready");
-    assert!(
-        m["publicIpAddress"]
-            .as_str()
-            .unwrap()
-            .starts_with("203.0.113.")
-    );
+    assert!(emulator_support::is_public_test_address(
+        m["publicIpAddress"].as_str().unwrap()
+    ));
     assert_eq!(m["dynamicPublicIp"], false);
     let m = api.wait_for(&dynamic, "ready");
-    assert!(
-        m["publicIpAddress"]
-            .as_str()
-            .unwrap()
-            .starts_with("203.0.113.")
-    );
+    assert!(emulator_support::is_public_test_address(
+        m["publicIpAddress"].as_str().unwrap()
+    ));
     assert_eq!(m["dynamicPublicIp"], true);
     act(&api, &fixed, "stop", ADMIN_KEY);
     act(&api, &dynamic, "stop", ADMIN_KEY);
@@ -498,4 +492,61 @@ fn seeded_scenarios_repeat_their_ids() {
     let a = first.create(json!({}));
     let b = second.create(json!({}));
     assert_eq!(a["id"], b["id"]);
+}
+
+/// The end of every start reads `serviceready` (20% of it by default, `serviceReadyPercent`
+/// in the delays), the automatic one included; 0 turns it off.
+#[test]
+fn machines_pass_through_serviceready_on_their_way_to_ready() {
+    let api = start(with_delays(400, 400, 40, 400, 40));
+    let id = id_of(&api.create(json!({})));
+    let m = api.wait_for(&id, "serviceready");
+    assert_eq!(
+        events(&m),
+        ev(&[("start", "in progress"), ("create", "done")])
+    );
+    api.wait_for(&id, "ready");
+    assert_eq!(act(&api, &id, "restart", ADMIN_KEY), 204);
+    let m = api.wait_for(&id, "serviceready");
+    assert_eq!(m["events"][0]["name"], "restart");
+    assert_eq!(act(&api, &id, "restart", ADMIN_KEY), 204);
+    api.wait_for(&id, "ready");
+
+    let mut scenario: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+    scenario["delays"] = json!({"provisionMs": 300, "startMs": 300, "serviceReadyPercent": 0});
+    let api = start(Scenario::from_json(&scenario.to_string()).unwrap());
+    let id = id_of(&api.create(json!({})));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let state = api.show(&id)["state"].as_str().unwrap().to_owned();
+        assert_ne!(state, "serviceready");
+        if state == "ready" {
+            break;
+        }
+        assert!(Instant::now() < deadline);
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A stop asked for while provisioning is requested before the automatic start appears:
+/// events stay newest first by their creation time.
+#[test]
+fn events_are_newest_first_even_when_queued_during_provisioning() {
+    let api = start(with_delays(200, 40, 40, 40, 40));
+    let id = id_of(&api.create(json!({})));
+    assert_eq!(act(&api, &id, "stop", ADMIN_KEY), 204);
+    let m = api.wait_for(&id, "off");
+    assert_eq!(
+        events(&m),
+        ev(&[("start", "done"), ("stop", "done"), ("create", "done")])
+    );
+    let created: Vec<&str> = m["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["dtCreated"].as_str().unwrap())
+        .collect();
+    let mut sorted = created.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(created, sorted);
 }

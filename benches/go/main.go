@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 const (

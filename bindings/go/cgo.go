@@ -1,19 +1,30 @@
+//go:build cgo
+
 package paperspace
 
-// This is the only file with #cgo directives.
+// This is the only file with #cgo directives. The header is the module's own copy of the
+// library's include/paperspace.h (header_test.go keeps the two identical), so the module needs
+// nothing outside its directory.
 //
-// Default: link the static library bindings/go/lib/libpaperspace.a (copied there by
-// `make -C bindings/go lib`), so a Go program is one self-contained binary. Only the .a is kept
-// in that directory, so the linker cannot pick a shared library instead. The system libraries
-// are the ones Rust's standard library needs (`pkg-config --static --libs paperspace`).
+// Default: link the static library lib/GOOS_GOARCH/libpaperspace.a (put there, with
+// zz_library_digest_GOOS_GOARCH.go, by `make lib` in this directory), so a Go program is one
+// self-contained binary. Only the .a is kept in that directory, so the linker cannot pick a
+// shared library instead. The system libraries are the ones Rust's standard library needs
+// (`pkg-config --static --libs paperspace`).
 //
-// With the build tag paperspace_shared: use an installed libpaperspace.so through pkg-config
-// (`make install` writes paperspace.pc).
+// Build tag paperspace_static: the same library, and a fully static program (-static; libgcc's
+// static unwinder libgcc_eh instead of the shared libgcc_s).
+//
+// Build tag paperspace_shared: an installed libpaperspace.so found through pkg-config (`make
+// install` at the top of the repository writes paperspace.pc).
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo !paperspace_shared LDFLAGS: -L${SRCDIR}/lib -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-#cgo paperspace_shared pkg-config: paperspace
+#cgo CFLAGS: -I${SRCDIR}
+#cgo linux,amd64,!paperspace_shared LDFLAGS: -L${SRCDIR}/lib/linux_amd64
+#cgo linux,arm64,!paperspace_shared LDFLAGS: -L${SRCDIR}/lib/linux_arm64
+#cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+#cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace -lgcc_eh -lutil -lrt -lpthread -lm -ldl -lc
+#cgo paperspace_shared,!paperspace_static pkg-config: paperspace
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,86 +32,53 @@ package paperspace
 */
 import "C"
 
-import "unsafe"
-
-// libraryDigest is set by bindings/go/Makefile (-ldflags -X) to a digest of lib/libpaperspace.a.
-// The Go build cache does not notice a changed C library; a different linker flag does, so a
-// rebuilt library is always relinked.
-var libraryDigest string
-
-// operation names one C ABI call; the names are those of the error JSON's "operation".
-type operation int
-
-const (
-	opTemplatesList operation = iota
-	opMachinesCreate
-	opMachinesAvailability
-	opMachinesShow
-	opMachinesList
-	opMachinesWait
-	opMachinesStart
-	opMachinesStop
-	opMachinesRestart
-	opMachinesDestroy
-	opUsersList
+import (
+	"encoding/json"
+	"sync"
+	"unsafe"
 )
-
-var operationNames = [...]string{
-	opTemplatesList:        "templates_list",
-	opMachinesCreate:       "machines_create",
-	opMachinesAvailability: "machines_availability",
-	opMachinesShow:         "machines_show",
-	opMachinesList:         "machines_list",
-	opMachinesWait:         "machines_wait",
-	opMachinesStart:        "machines_start",
-	opMachinesStop:         "machines_stop",
-	opMachinesRestart:      "machines_restart",
-	opMachinesDestroy:      "machines_destroy",
-	opUsersList:            "users_list",
-}
-
-func (op operation) String() string { return operationNames[op] }
 
 // cClient is the library's opaque client.
 type cClient = C.ps_client
 
-// cCancel is the library's cancellation flag.
+// cCancel is the library's cancellation token (a flag and a deadline).
 type cCancel = C.ps_cancel
 
-// invoke runs one operation. params is NUL-free JSON (encoding/json escapes NUL); the library
-// only borrows the C copy for the duration of the call. The result (or error) JSON is handed to
-// use, then freed with ps_string_free: use must not keep the slice.
-func invoke(op operation, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
+// operationNames are the C strings of the operations the library describes (ps_operations),
+// made once and kept for the life of the process: a call passes its name without copying it.
+var operationNames = sync.OnceValue(func() map[string]*C.char {
+	var ops []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(libraryOperations()), &ops); err != nil {
+		panic("paperspace: ps_operations() is not JSON: " + err.Error())
+	}
+	names := make(map[string]*C.char, len(ops))
+	for _, op := range ops {
+		names[op.Name] = C.CString(op.Name)
+	}
+	return names
+})
+
+// libraryOperations is ps_operations(): the library's JSON description of its operations.
+func libraryOperations() string { return C.GoString(C.ps_operations()) }
+
+// invoke runs one operation by name (ps_call), observing cancel (nil: none). params is NUL-free
+// JSON (encoding/json escapes NUL); the library only borrows the C copy for the duration of the
+// call. The result (or error) JSON is handed to use, then freed with ps_string_free: use must
+// not keep the slice.
+func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
+	name, known := operationNames()[op]
+	if !known {
+		// A name the library does not know (a newer binding with an older shared library):
+		// the library answers invalid_argument with the names it knows.
+		name = C.CString(op)
+		defer C.free(unsafe.Pointer(name))
+	}
 	cParams := C.CString(unsafe.String(unsafe.SliceData(params), len(params)))
 	defer C.free(unsafe.Pointer(cParams))
 	var out *C.char
-	var status C.ps_status
-	switch op {
-	case opTemplatesList:
-		status = C.ps_templates_list(client, cParams, &out)
-	case opMachinesCreate:
-		status = C.ps_machines_create(client, cParams, &out)
-	case opMachinesAvailability:
-		status = C.ps_machines_availability(client, cParams, &out)
-	case opMachinesShow:
-		status = C.ps_machines_show(client, cParams, &out)
-	case opMachinesList:
-		status = C.ps_machines_list(client, cParams, &out)
-	case opMachinesWait:
-		status = C.ps_machines_wait_cancellable(client, cParams, cancel, &out)
-	case opMachinesStart:
-		status = C.ps_machines_start(client, cParams, &out)
-	case opMachinesStop:
-		status = C.ps_machines_stop(client, cParams, &out)
-	case opMachinesRestart:
-		status = C.ps_machines_restart(client, cParams, &out)
-	case opMachinesDestroy:
-		status = C.ps_machines_destroy(client, cParams, &out)
-	case opUsersList:
-		status = C.ps_users_list(client, cParams, &out)
-	default:
-		panic("paperspace: unknown operation")
-	}
+	status := C.ps_call(client, name, cParams, cancel, &out)
 	defer C.ps_string_free(out)
 	use(Status(status), cBytes(out))
 }
@@ -124,6 +102,9 @@ func freeCClient(client *cClient) { C.ps_client_free(client) }
 func newCancel() *cCancel { return C.ps_cancel_new() }
 
 func triggerCancel(cancel *cCancel) { C.ps_cancel_trigger(cancel) }
+
+// setCancelTimeout sets the token's deadline to ms milliseconds from now.
+func setCancelTimeout(cancel *cCancel, ms int64) { C.ps_cancel_set_timeout(cancel, C.uint64_t(ms)) }
 
 func freeCancel(cancel *cCancel) { C.ps_cancel_free(cancel) }
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 const (

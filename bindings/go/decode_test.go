@@ -1,3 +1,5 @@
+//go:build cgo
+
 package paperspace
 
 // Tests of decodeResult, the hand-written result decoder, against encoding/json: it must give

@@ -1,9 +1,10 @@
 // Package paperspace is a client for the Paperspace Core API, over the C ABI of the Rust library
 // libpaperspace (cgo).
 //
-// By default the static library is linked, so a program is one self-contained binary; the build
-// tag paperspace_shared links an installed libpaperspace.so through pkg-config instead. See
-// README.md for how to build and link.
+// The package needs cgo. By default it links the static library that `make lib` installs in the
+// module, so a program is one self-contained binary; the build tag paperspace_static makes the
+// program fully static, and paperspace_shared links an installed libpaperspace.so through
+// pkg-config instead. See README.md for how to build and link.
 //
 // # Usage
 //
@@ -27,13 +28,21 @@
 //
 // # Concurrency
 //
-// A Client may be shared by any number of goroutines; calls run in parallel, each on its own OS
-// thread while the library performs the HTTP request. Close waits for the calls in flight (it
-// cancels the waits in flight first), so it never frees the client under a call.
+// A Client may be shared by any number of goroutines; calls run in parallel, at most
+// Config.MaxConcurrentCalls (default 64) at once, each on an OS thread while the library performs
+// the HTTP request; the others wait for a slot without a thread, honouring their context. Calls
+// made after Close has started fail at once (ErrClosed); Close cancels the waits in flight and
+// waits for the calls in flight, so it never frees the client under a call.
 //
 // # Contexts
 //
-// Every method checks its context before it starts. WaitForMachine is interrupted when the
-// context ends: within about 50 ms between polls, or once the poll in flight returns. Other calls
-// are single HTTP requests bounded by Config.Timeout.
+// Every method takes a context, and the context bounds the whole call in the library: its
+// deadline (when sooner than Config.Timeout) and its cancellation end the call, between
+// attempts, during retry sleeps and while a request waits for the server. Such an error
+// matches ErrCancelled and ctx.Err(). Config.Timeout, and a wait's own Timeout, give ErrTimeout.
+//
+// # Operations
+//
+// Each method runs one operation of the library by name (ps_call); the library's table of
+// operations (ps_operations) and the methods are checked against each other by a test.
 package paperspace

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package paperspace
 
 import (
@@ -18,14 +20,18 @@ const (
 	StatusValidation      Status = 2  // a documented API rule is broken; found before any request
 	StatusConfig          Status = 3  // unusable configuration
 	StatusTransport       Status = 4  // DNS, connect, TLS or I/O failure, a dropped connection
-	StatusTimeout         Status = 5  // Config.Timeout of an HTTP call, or a wait's own Timeout
+	StatusTimeout         Status = 5  // Config.Timeout of a call, or a wait's own Timeout
 	StatusAPI             Status = 6  // the server answered non-2xx
 	StatusDecode          Status = 7  // a 2xx answer that is not the JSON the operation returns
-	StatusCancelled       Status = 8  // a wait was cancelled (its context ended)
+	StatusCancelled       Status = 8  // the call was cancelled (its context ended)
 	StatusMachineError    Status = 9  // a waited-for machine's newest event is in state "error"
 	StatusInternal        Status = 98 // a bug in the library
 	StatusPanic           Status = 99 // a panic was caught at the library's boundary
 )
+
+// StatusClosed is this binding's own code for a call made after Client.Close (kind "closed");
+// the library never returns it.
+const StatusClosed Status = -1
 
 var statusNames = map[Status]string{
 	StatusOK:              "ok",
@@ -40,6 +46,7 @@ var statusNames = map[Status]string{
 	StatusMachineError:    "machine_error",
 	StatusInternal:        "internal",
 	StatusPanic:           "panic",
+	StatusClosed:          "closed",
 }
 
 // String returns the snake_case name of the code ("validation", "machine_error", ...), the
@@ -98,8 +105,8 @@ func (e *Error) Unwrap() error { return e.cause }
 // Is reports whether the error belongs to a sentinel's class: the kind sentinels (ErrValidation,
 // ErrTimeout, ...) match on Code, the HTTP ones (ErrNotFound, ...) on HTTPStatus.
 func (e *Error) Is(target error) bool {
-	s, ok := target.(*sentinel)
-	return ok && s.match(e)
+	match, ok := matchers[target]
+	return ok && match(e)
 }
 
 // Fields decodes the per-field problems of a validation error ({"size": "must be between 50
@@ -115,12 +122,77 @@ func (e *Error) Fields() map[string]string {
 	return fields
 }
 
-type sentinel struct {
-	msg   string
-	match func(*Error) bool
-}
+// The sentinel errors, for errors.Is. Every error of this package is an *Error; the sentinels
+// name its class, so that a caller can decide what to do without reading its fields.
+var (
+	// ErrInvalidArgument: the parameters are malformed (a value of the wrong type, a
+	// negative duration); nothing was sent. A bug in the calling code.
+	ErrInvalidArgument = errors.New("paperspace: invalid argument")
+	// ErrValidation: the parameters break a documented rule of the API (a size out of range,
+	// a missing required field, two options that exclude each other); nothing was sent.
+	// Error.Fields names every failing field and its problem.
+	ErrValidation = errors.New("paperspace: validation")
+	// ErrConfig: the Config cannot be used (no API key, plain http to a remote host, a value
+	// out of range). Returned by NewClient.
+	ErrConfig = errors.New("paperspace: config")
+	// ErrTransport: the server could not be reached, or the connection broke (DNS, connect,
+	// TLS, a dropped or truncated answer). Safe calls were already retried
+	// (Config.MaxRetries); a create, start, stop, restart or destroy may or may not have
+	// reached the server.
+	ErrTransport = errors.New("paperspace: transport")
+	// ErrTimeout: the call took longer than Config.Timeout, or a wait longer than its own
+	// Timeout (Error.Details then holds the machine's last seen state).
+	ErrTimeout = errors.New("paperspace: timeout")
+	// ErrAPI: the server answered with an error status: Error.HTTPStatus, and the server's
+	// message in Error.Message and its body in Error.Details. ErrUnauthorized, ErrNotFound,
+	// ErrRateLimited and ErrServer narrow it down.
+	ErrAPI = errors.New("paperspace: api")
+	// ErrDecode: the server answered success with a body that is not what the operation
+	// returns.
+	ErrDecode = errors.New("paperspace: decode")
+	// ErrCancelled: the call's context ended before the call could finish (the error also
+	// matches ctx.Err(): context.Canceled or context.DeadlineExceeded), or Close interrupted a
+	// wait (the error also matches ErrClosed).
+	ErrCancelled = errors.New("paperspace: cancelled")
+	// ErrMachineError: the machine a wait watched failed: its newest event ended in error
+	// (for instance no capacity for its type in its region). Error.Message says which event
+	// failed and why; Error.Details holds the event.
+	ErrMachineError = errors.New("paperspace: machine error")
+	// ErrInternal: a bug in the client library. Please report it with the error's text.
+	ErrInternal = errors.New("paperspace: internal")
 
-func (s *sentinel) Error() string { return s.msg }
+	// ErrUnauthorized: the server refused the API key (HTTP 401), or the key's user may not
+	// do this (HTTP 403; e.g. only team administrators create machines).
+	ErrUnauthorized = errors.New("paperspace: unauthorized")
+	// ErrNotFound: no such object, or not visible to the key's user (HTTP 404).
+	ErrNotFound = errors.New("paperspace: not found")
+	// ErrRateLimited: too many requests (HTTP 429), still so after the retries.
+	ErrRateLimited = errors.New("paperspace: rate limited")
+	// ErrServer: the server failed (HTTP 5xx), still so after the retries of a safe call.
+	ErrServer = errors.New("paperspace: server error")
+
+	// ErrClosed: the call was made after Client.Close (the error's kind is "closed" and it
+	// matches nothing else), or Close interrupted the wait (with ErrCancelled).
+	ErrClosed = errors.New("paperspace: client is closed")
+)
+
+// matchers says which errors each sentinel matches (ErrClosed is matched through Unwrap).
+var matchers = map[error]func(*Error) bool{
+	ErrInvalidArgument: code(StatusInvalidArgument),
+	ErrValidation:      code(StatusValidation),
+	ErrConfig:          code(StatusConfig),
+	ErrTransport:       code(StatusTransport),
+	ErrTimeout:         code(StatusTimeout),
+	ErrAPI:             code(StatusAPI),
+	ErrDecode:          code(StatusDecode),
+	ErrCancelled:       code(StatusCancelled),
+	ErrMachineError:    code(StatusMachineError),
+	ErrInternal:        code(StatusInternal, StatusPanic), // a caught panic is a bug too
+	ErrUnauthorized:    httpStatus(401, 403),
+	ErrNotFound:        httpStatus(404),
+	ErrRateLimited:     httpStatus(429),
+	ErrServer:          func(e *Error) bool { return e.HTTPStatus >= 500 && e.HTTPStatus <= 599 },
+}
 
 func code(c ...Status) func(*Error) bool {
 	return func(e *Error) bool {
@@ -143,36 +215,6 @@ func httpStatus(statuses ...int) func(*Error) bool {
 		return false
 	}
 }
-
-func httpServerError(e *Error) bool { return e.HTTPStatus >= 500 && e.HTTPStatus <= 599 }
-
-// Sentinel errors by kind (Error.Code), for errors.Is.
-var (
-	ErrInvalidArgument error = &sentinel{"paperspace: invalid argument", code(StatusInvalidArgument)}
-	ErrValidation      error = &sentinel{"paperspace: validation", code(StatusValidation)}
-	ErrConfig          error = &sentinel{"paperspace: config", code(StatusConfig)}
-	ErrTransport       error = &sentinel{"paperspace: transport", code(StatusTransport)}
-	ErrTimeout         error = &sentinel{"paperspace: timeout", code(StatusTimeout)}
-	ErrAPI             error = &sentinel{"paperspace: api", code(StatusAPI)}
-	ErrDecode          error = &sentinel{"paperspace: decode", code(StatusDecode)}
-	ErrCancelled       error = &sentinel{"paperspace: cancelled", code(StatusCancelled)}
-	ErrMachineError    error = &sentinel{"paperspace: machine error", code(StatusMachineError)}
-	// ErrInternal matches library bugs, including a caught panic (StatusPanic).
-	ErrInternal error = &sentinel{"paperspace: internal", code(StatusInternal, StatusPanic)}
-)
-
-// Sentinel errors by the server's HTTP status (Error.HTTPStatus), for errors.Is: ErrUnauthorized
-// is 401 or 403, ErrNotFound 404, ErrRateLimited 429, ErrServer 500-599.
-var (
-	ErrUnauthorized error = &sentinel{"paperspace: unauthorized", httpStatus(401, 403)}
-	ErrNotFound     error = &sentinel{"paperspace: not found", httpStatus(404)}
-	ErrRateLimited  error = &sentinel{"paperspace: rate limited", httpStatus(429)}
-	ErrServer       error = &sentinel{"paperspace: server error", httpServerError}
-)
-
-// ErrClosed is matched (through Unwrap) by the error of a call made after Client.Close, and by a
-// wait that Close interrupted.
-var ErrClosed = errors.New("paperspace: client is closed")
 
 // errorJSON is the library's error object.
 type errorJSON struct {

@@ -6,12 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
+	"github.com/paperspace-client/paperspace/bindings/go/paperspacetest"
 )
 
 const notFound = "Not found. Please contact support@paperspace.com for help."
@@ -171,7 +170,7 @@ func TestDecodeError(t *testing.T) {
 	})
 	perr := asError(t, err, paperspace.ErrDecode)
 	if perr.Code != paperspace.StatusDecode || perr.Kind != "decode" || perr.Operation != "machines_availability" ||
-		perr.Message != "unexpected response: expected value at line 1 column 1" || errors.Is(err, paperspace.ErrAPI) {
+		perr.Message != "unexpected response at $ (line 1, column 1): expected value" || errors.Is(err, paperspace.ErrAPI) {
 		t.Errorf("%#v", perr)
 	}
 }
@@ -307,19 +306,8 @@ const capacityScenario = `{
 }`
 
 func TestMachineError(t *testing.T) {
-	path := emulatorPath()
-	if path == "" {
-		t.Skip("no emulator (set PAPERSPACE_EMULATOR)")
-	}
-	file := filepath.Join(t.TempDir(), "capacity.json")
-	if err := os.WriteFile(file, []byte(capacityScenario), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	emu, err := startEmulator(path, "--scenario", file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.stop()
+	needEmulator(t)
+	emu := &emulator{paperspacetest.NewEmulator(t, paperspacetest.WithScenario(capacityScenario))}
 	c := emu.client(t, paperspace.Config{})
 	ctx := context.Background()
 

@@ -1,3 +1,3 @@
-module paperspace/bindings/go
+module github.com/paperspace-client/paperspace/bindings/go
 
 go 1.24

@@ -1,15 +1,18 @@
+//go:build cgo
+
 package paperspace
 
 import "context"
 
-// Every operation checks ctx before it starts (an ended context gives an error matching
-// ErrCancelled and ctx.Err()). The HTTP call of an operation is not interrupted by ctx: it is
-// bounded by Config.Timeout. WaitForMachine, which can run for minutes, is interrupted by ctx.
+// Every method runs one operation of the library by its name (ps_call), the name that
+// ps_operations() lists; TestEveryOperationHasAMethod checks that each has a method. ctx
+// bounds every call: its deadline and its cancellation end the call (an error matching
+// ErrCancelled and ctx.Err()), as does Config.Timeout (ErrTimeout).
 
 // ListTemplates lists the templates that match filter (GET /templates/getTemplates).
 func (c *Client) ListTemplates(ctx context.Context, filter TemplateFilter) ([]Template, error) {
 	var templates []Template
-	if err := c.call(ctx, opTemplatesList, &filter, &templates); err != nil {
+	if err := c.call(ctx, "templates_list", &filter, &templates); err != nil {
 		return nil, err
 	}
 	return templates, nil
@@ -21,7 +24,8 @@ func (c *Client) ListTemplates(ctx context.Context, filter TemplateFilter) ([]Te
 // is never sent twice.
 func (c *Client) CreateMachine(ctx context.Context, params CreateMachineParams) (*Machine, error) {
 	var machine Machine
-	if err := c.call(ctx, opMachinesCreate, &params, &machine); err != nil {
+	wire := createWire{CreateMachineParams: &params, Password: string(params.Password)}
+	if err := c.call(ctx, "machines_create", &wire, &machine); err != nil {
 		return nil, err
 	}
 	return &machine, nil
@@ -31,7 +35,7 @@ func (c *Client) CreateMachine(ctx context.Context, params CreateMachineParams) 
 // region (GET /machines/getAvailability).
 func (c *Client) MachineAvailability(ctx context.Context, params AvailabilityParams) (Availability, error) {
 	var availability Availability
-	err := c.call(ctx, opMachinesAvailability, &params, &availability)
+	err := c.call(ctx, "machines_availability", &params, &availability)
 	return availability, err
 }
 
@@ -39,7 +43,7 @@ func (c *Client) MachineAvailability(ctx context.Context, params AvailabilityPar
 // unknown id gives an error matching ErrNotFound.
 func (c *Client) GetMachine(ctx context.Context, machineID string) (*Machine, error) {
 	var machine Machine
-	if err := c.call(ctx, opMachinesShow, &machineRef{MachineID: machineID}, &machine); err != nil {
+	if err := c.call(ctx, "machines_show", &machineRef{MachineID: machineID}, &machine); err != nil {
 		return nil, err
 	}
 	return &machine, nil
@@ -48,7 +52,7 @@ func (c *Client) GetMachine(ctx context.Context, machineID string) (*Machine, er
 // ListMachines lists the machines that match filter (GET /machines/getMachines).
 func (c *Client) ListMachines(ctx context.Context, filter MachineFilter) ([]Machine, error) {
 	var machines []Machine
-	if err := c.call(ctx, opMachinesList, &filter, &machines); err != nil {
+	if err := c.call(ctx, "machines_list", &filter, &machines); err != nil {
 		return nil, err
 	}
 	return machines, nil
@@ -57,8 +61,8 @@ func (c *Client) ListMachines(ctx context.Context, filter MachineFilter) ([]Mach
 // WaitForMachine polls GetMachine until the machine reaches params.State and returns it as the
 // last poll saw it. It fails with ErrMachineError as soon as the machine's newest event is in
 // state "error", with ErrTimeout after params.Timeout, and with an error matching both
-// ErrCancelled and ctx.Err() when ctx ends: within about 50 ms between polls, or once the poll in
-// flight returns (a poll is one HTTP request, bounded by Config.Timeout).
+// ErrCancelled and ctx.Err() when ctx ends (within about 20 ms, also during a poll). Close
+// cancels it too (ErrCancelled and ErrClosed).
 func (c *Client) WaitForMachine(ctx context.Context, params WaitParams) (*Machine, error) {
 	wire := waitJSON{
 		MachineID:  params.MachineID,
@@ -73,30 +77,48 @@ func (c *Client) WaitForMachine(ctx context.Context, params WaitParams) (*Machin
 	return &machine, nil
 }
 
+// WaitForMachines waits until every machine of params reaches params.State, polling the list
+// endpoint once per interval however many machines there are, and returns them in the order
+// asked. A machine back in "off" while the target is another state is shown once to read its
+// newest event: ErrMachineError when it failed. Bounds and cancellation as WaitForMachine.
+func (c *Client) WaitForMachines(ctx context.Context, params WaitManyParams) ([]Machine, error) {
+	wire := waitManyJSON{
+		MachineIDs: params.MachineIDs,
+		State:      params.State,
+		IntervalMs: millis(params.Interval),
+		TimeoutMs:  millis(params.Timeout),
+	}
+	var machines []Machine
+	if err := c.call(ctx, opMachinesWaitMany, &wire, &machines); err != nil {
+		return nil, err
+	}
+	return machines, nil
+}
+
 // StartMachine starts a machine (POST /machines/:id/start).
 func (c *Client) StartMachine(ctx context.Context, machineID string) error {
-	return c.call(ctx, opMachinesStart, &machineRef{MachineID: machineID}, nil)
+	return c.call(ctx, "machines_start", &machineRef{MachineID: machineID}, nil)
 }
 
 // StopMachine stops a machine (POST /machines/:id/stop).
 func (c *Client) StopMachine(ctx context.Context, machineID string) error {
-	return c.call(ctx, opMachinesStop, &machineRef{MachineID: machineID}, nil)
+	return c.call(ctx, "machines_stop", &machineRef{MachineID: machineID}, nil)
 }
 
 // RestartMachine restarts a machine (POST /machines/:id/restart).
 func (c *Client) RestartMachine(ctx context.Context, machineID string) error {
-	return c.call(ctx, opMachinesRestart, &machineRef{MachineID: machineID}, nil)
+	return c.call(ctx, "machines_restart", &machineRef{MachineID: machineID}, nil)
 }
 
 // DestroyMachine destroys a machine (POST /machines/:id/destroyMachine). Irreversible.
 func (c *Client) DestroyMachine(ctx context.Context, params DestroyMachineParams) error {
-	return c.call(ctx, opMachinesDestroy, &params, nil)
+	return c.call(ctx, "machines_destroy", &params, nil)
 }
 
 // ListUsers lists the users of the caller's team that match filter (GET /users/getUsers).
 func (c *Client) ListUsers(ctx context.Context, filter UserFilter) ([]User, error) {
 	var users []User
-	if err := c.call(ctx, opUsersList, &filter, &users); err != nil {
+	if err := c.call(ctx, "users_list", &filter, &users); err != nil {
 		return nil, err
 	}
 	return users, nil

@@ -1,7 +1,12 @@
+//go:build cgo
+
 package paperspace
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"time"
 )
 
@@ -78,15 +83,34 @@ const (
 	EventError      EventState = "error"
 )
 
-// Secret is a string that prints as "<redacted>" with fmt (%v, %+v, %#v), so that a logged
-// parameter struct does not show a password. JSON carries the real value.
+// Secret is a string that never shows its value: fmt (every verb), encoding/json and log/slog
+// all render it as "<redacted>", so a parameter struct can be printed, logged or marshalled
+// without the password in it. Read the value with string(s). The client sends parameters with
+// the real value.
 type Secret string
 
+const redacted = "<redacted>"
+
 // String hides the value.
-func (Secret) String() string { return "<redacted>" }
+func (Secret) String() string { return redacted }
 
 // GoString hides the value.
-func (Secret) GoString() string { return `"<redacted>"` }
+func (Secret) GoString() string { return `"` + redacted + `"` }
+
+// Format hides the value whatever the verb (%s, %v, %q, %x, ...).
+func (Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
+		io.WriteString(f, `"`+redacted+`"`)
+		return
+	}
+	io.WriteString(f, redacted)
+}
+
+// MarshalJSON hides the value: json.Marshal of a struct holding a Secret gives "<redacted>".
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// LogValue hides the value from log/slog.
+func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // Ptr returns a pointer to v, for the optional (pointer) fields of the parameter structs:
 // paperspace.Ptr(true), Config{MaxRetries: paperspace.Ptr(0)}.
@@ -188,6 +212,13 @@ type CreateMachineParams struct {
 	// RestorePointFrequency: only "shutdown" is documented.
 	RestorePointFrequency string `json:"restorePointFrequency,omitempty"`
 	EnableNvlink          *bool  `json:"enableNvlink,omitempty"`
+}
+
+// createWire is CreateMachineParams as sent: the same fields, with the password's real value.
+// Its Password field is shallower than the embedded one, so encoding/json uses it instead.
+type createWire struct {
+	*CreateMachineParams
+	Password string `json:"password,omitempty"`
 }
 
 // AvailabilityParams are the parameters of MachineAvailability.
@@ -299,6 +330,26 @@ type WaitParams struct {
 // waitJSON is WaitParams on the wire.
 type waitJSON struct {
 	MachineID  string       `json:"machineId,omitempty"`
+	State      MachineState `json:"state,omitempty"`
+	IntervalMs int64        `json:"intervalMs,omitempty"`
+	TimeoutMs  int64        `json:"timeoutMs,omitempty"`
+}
+
+// WaitManyParams are the parameters of WaitForMachines.
+type WaitManyParams struct {
+	// MachineIDs: 1 to 10,000 machines, no repeats.
+	MachineIDs []string
+	// State is the target: StateOff, StateServiceReady or StateReady.
+	State MachineState
+	// Interval between polls (one list request each); 0 means the library's default, 5 s.
+	Interval time.Duration
+	// Timeout bounds the whole wait (ErrTimeout); 0 means the library's default, 10 min.
+	Timeout time.Duration
+}
+
+// waitManyJSON is WaitManyParams on the wire.
+type waitManyJSON struct {
+	MachineIDs []string     `json:"machineIds"`
 	State      MachineState `json:"state,omitempty"`
 	IntervalMs int64        `json:"intervalMs,omitempty"`
 	TimeoutMs  int64        `json:"timeoutMs,omitempty"`

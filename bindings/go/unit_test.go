@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 func TestLibraryVersionMatchesBinding(t *testing.T) {
@@ -26,7 +26,7 @@ func TestStatusStrings(t *testing.T) {
 	want := map[paperspace.Status]string{
 		0: "ok", 1: "invalid_argument", 2: "validation", 3: "config", 4: "transport", 5: "timeout",
 		6: "api", 7: "decode", 8: "cancelled", 9: "machine_error", 98: "internal", 99: "panic",
-		42: "status(42)",
+		-1: "closed", 42: "status(42)",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {
@@ -163,14 +163,23 @@ func TestCreateParamsJSONAndSecret(t *testing.T) {
 		BillingType: paperspace.BillingHourly, MachineName: "m", TemplateID: "t04azgph",
 		DynamicPublicIP: paperspace.Ptr(true), Email: "a@b.co", Password: "hunter22",
 	}
-	want := `{"region":"Europe (AMS1)","machineType":"GPU+","size":50,"billingType":"hourly","machineName":"m","templateId":"t04azgph","dynamicPublicIp":true,"email":"a@b.co","password":"hunter22"}`
+	want := `{"region":"Europe (AMS1)","machineType":"GPU+","size":50,"billingType":"hourly","machineName":"m","templateId":"t04azgph","dynamicPublicIp":true,"email":"a@b.co","password":"\u003credacted\u003e"}` // json.Marshal escapes < and >
 	if got := mustJSON(t, params); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-		if text := fmt.Sprintf(format, params); strings.Contains(text, "hunter22") {
-			t.Errorf("%s shows the password: %s", format, text)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10s", "%d"} {
+		for _, v := range []any{params, params.Password, &params} {
+			if text := fmt.Sprintf(format, v); strings.Contains(text, "hunter22") ||
+				strings.Contains(text, fmt.Sprintf("%x", "hunter22")) || strings.Contains(text, fmt.Sprintf("%X", "hunter22")) {
+				t.Errorf("%s of %T shows the password: %s", format, v, text)
+			}
 		}
+	}
+	if got := fmt.Sprintf("%s %q %#v", params.Password, params.Password, params.Password); got != `<redacted> "<redacted>" "<redacted>"` {
+		t.Errorf("Secret prints as %s", got)
+	}
+	if string(params.Password) != "hunter22" {
+		t.Error("string(Secret) is not the value")
 	}
 }
 
@@ -201,6 +210,7 @@ func TestConfigErrors(t *testing.T) {
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: -time.Second}, paperspace.ErrConfig, "Timeout must not be negative, got -1s"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(-1)}, paperspace.ErrConfig, "MaxRetries must not be negative, got -1"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxRetries: paperspace.Ptr(11)}, paperspace.ErrConfig, "maxRetries must be between 0 and 10"},
+		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", MaxConcurrentCalls: -1}, paperspace.ErrConfig, "MaxConcurrentCalls must not be negative, got -1"},
 		{paperspace.Config{APIKey: "k", BaseURL: "http://127.0.0.1:1", Timeout: 2 * time.Hour}, paperspace.ErrConfig, "timeoutMs must be between 1 and 3600000"},
 		{paperspace.Config{APIKey: "bad\nkey", BaseURL: "http://127.0.0.1:1"}, paperspace.ErrConfig, "apiKey must not contain control characters"},
 	}
@@ -358,10 +368,25 @@ func TestClosedClient(t *testing.T) {
 	for name, call := range calls {
 		err := call()
 		var perr *paperspace.Error
-		if !errors.Is(err, paperspace.ErrClosed) || !errors.As(err, &perr) || perr.Message != "the client is closed" {
-			t.Errorf("%s after Close = %v", name, err)
+		if !errors.Is(err, paperspace.ErrClosed) || !errors.As(err, &perr) || perr.Message != "the client is closed" ||
+			perr.Code != paperspace.StatusClosed || perr.Kind != "closed" || perr.HTTPStatus != 0 ||
+			err.Error() != "paperspace: "+perr.Operation+": closed: the client is closed" {
+			t.Errorf("%s after Close = %#v", name, err)
+		}
+		for _, other := range allSentinels {
+			if errors.Is(err, other) {
+				t.Errorf("%s after Close matches %v", name, other)
+			}
 		}
 	}
+}
+
+// allSentinels are the sentinel errors other than ErrClosed.
+var allSentinels = []error{
+	paperspace.ErrInvalidArgument, paperspace.ErrValidation, paperspace.ErrConfig, paperspace.ErrTransport,
+	paperspace.ErrTimeout, paperspace.ErrAPI, paperspace.ErrDecode, paperspace.ErrCancelled,
+	paperspace.ErrMachineError, paperspace.ErrInternal, paperspace.ErrUnauthorized, paperspace.ErrNotFound,
+	paperspace.ErrRateLimited, paperspace.ErrServer,
 }
 
 func TestCancelledContextBeforeTheCall(t *testing.T) {
@@ -379,8 +404,9 @@ func TestCancelledContextBeforeTheCall(t *testing.T) {
 	}
 }
 
-// The system libraries of the static link line (cgo.go) are the ones paperspace.pc lists for
-// static linking.
+// The system libraries of the default link line (cgo.go) are the ones paperspace.pc lists for
+// static linking, and the fully static line (build tag paperspace_static) differs only in -static
+// and libgcc's static unwinder.
 func TestLinkLineMatchesPkgConfig(t *testing.T) {
 	pc, err := os.ReadFile("../../paperspace.pc.in")
 	if err != nil {
@@ -391,11 +417,16 @@ func TestLinkLineMatchesPkgConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	private := regexp.MustCompile(`(?m)^Libs\.private:\s*(.*)$`).FindSubmatch(pc)
-	ldflags := regexp.MustCompile(`(?m)^#cgo !paperspace_shared LDFLAGS: -L\$\{SRCDIR\}/lib -lpaperspace (.*)$`).FindSubmatch(src)
-	if private == nil || ldflags == nil {
-		t.Fatalf("link lines not found (pc: %v, cgo.go: %v)", private != nil, ldflags != nil)
+	ldflags := regexp.MustCompile(`(?m)^#cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace (.*)$`).FindSubmatch(src)
+	static := regexp.MustCompile(`(?m)^#cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace (.*)$`).FindSubmatch(src)
+	if private == nil || ldflags == nil || static == nil {
+		t.Fatalf("link lines not found (pc: %v, cgo.go: %v, %v)", private != nil, ldflags != nil, static != nil)
 	}
-	if got, want := strings.TrimSpace(string(ldflags[1])), strings.TrimSpace(string(private[1])); got != want {
+	want := strings.TrimSpace(string(private[1]))
+	if got := strings.TrimSpace(string(ldflags[1])); got != want {
 		t.Errorf("cgo.go links %q, paperspace.pc.in says %q", got, want)
+	}
+	if got, want := strings.TrimSpace(string(static[1])), strings.Replace(want, "-lgcc_s", "-lgcc_eh", 1); got != want {
+		t.Errorf("cgo.go links %q statically, want %q", got, want)
 	}
 }

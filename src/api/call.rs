@@ -46,6 +46,11 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// The time the call was given when it started.
+    pub(crate) fn limit(&self) -> Duration {
+        self.limit
+    }
+
     pub(crate) fn cancel(&self) -> Option<&'a Cancel> {
         self.cancel
     }

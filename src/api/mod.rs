@@ -10,14 +10,17 @@ mod cancel;
 mod machines;
 mod request;
 mod resources;
+mod shape;
 mod table;
 mod wait;
+mod wait_many;
 
 pub use cancel::Cancel;
 pub use operation::{Description, Method, ResultKind};
+pub use shape::MAX_DEPTH;
+pub(crate) use shape::{checked, decode};
 pub use table::Operation;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
@@ -29,6 +32,12 @@ use call::Call;
 pub const EMPTY_RESULT: &str = "{}";
 
 impl Operation {
+    /// Whether a successful answer holds a secret the client cannot know beforehand (a
+    /// delegation's token), so that errors must not quote the server's text.
+    pub fn answer_holds_a_secret(self) -> bool {
+        self == Operation::ResourceDelegationsCreate
+    }
+
     /// The row of the table, as `ps_operations()` publishes it.
     pub fn describe(self) -> Description {
         Description {
@@ -66,7 +75,18 @@ impl Client {
     ) -> Result<String> {
         let call = Call::new(self.timeout(), cancel);
         crate::transport::watching(cancel, || operation.run(self, params_json, &call))
-            .map_err(|error| self.scrubbed(error))
+            .map_err(|error| self.scrubbed_for(operation, error))
+    }
+
+    /// [`Client::scrubbed`], and for an operation whose answer holds a new secret, without the
+    /// server's text at all.
+    fn scrubbed_for(&self, operation: Operation, error: Error) -> Error {
+        let error = self.scrubbed(error);
+        if operation.answer_holds_a_secret() {
+            error.without_server_text()
+        } else {
+            error
+        }
     }
 
     /// The typed form of an operation that returns a value.
@@ -78,8 +98,8 @@ impl Client {
         let call = Call::new(self.timeout(), None);
         let body = self
             .request(operation, params, &call)
-            .map_err(|error| self.scrubbed(error))?;
-        decode(&body)
+            .map_err(|error| self.scrubbed_for(operation, error))?;
+        decode(&body).map_err(|error| self.scrubbed_for(operation, error))
     }
 
     /// The typed form of an operation the API answers with 204.
@@ -89,20 +109,6 @@ impl Client {
             .map(drop)
             .map_err(|error| self.scrubbed(error))
     }
-}
-
-/// Decodes a 2xx body into `T`; a body of another shape is a `Decode` error.
-pub(crate) fn decode<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::decode(format!("unexpected response: {e}")))
-}
-
-/// Returns `body` unchanged once it decodes as `Shape` (a cheap, borrowing view of it).
-pub(crate) fn checked<Shape>(body: String) -> Result<String>
-where
-    Shape: for<'a> Deserialize<'a>,
-{
-    decode::<Shape>(&body)?;
-    Ok(body)
 }
 
 #[cfg(test)]
@@ -116,7 +122,7 @@ mod tests {
             assert_eq!(Operation::from_name(op.name()), Some(op));
             assert!(seen.insert(op.name()), "{} twice", op.name());
         }
-        assert_eq!(Operation::ALL.len(), 21);
+        assert_eq!(Operation::ALL.len(), 22);
         assert_eq!(Operation::from_name("machines_explode"), None);
     }
 

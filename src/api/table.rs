@@ -11,7 +11,7 @@
 use crate::model::delegation::Delegation;
 use crate::model::machine::{
     Availability, AvailabilityParams, CreateMachine, DestroyMachine, MachineFilter, MachineRef,
-    WaitParams,
+    WaitManyParams, WaitParams,
 };
 use crate::model::network::NetworkFilter;
 use crate::model::script::{CreateScript, ScriptFilter, ScriptRef};
@@ -63,4 +63,6 @@ operations! {
     ScriptsDestroy = "scripts_destroy": POST "/scripts/{scriptId}/destroy", Unsafe, ScriptRef => empty;
     /// Creates a resource delegation (its access token is a secret).
     ResourceDelegationsCreate = "resource_delegations_create": POST "/resourceDelegations/create", Unsafe, Delegation => array<AnyObject>;
+    /// Client-side: polls machines list until every listed machine reaches a state.
+    MachinesWaitMany = "machines_wait_many": GET "/machines/getMachines", Safe, WaitManyParams => array<Identified> via wait_many_json;
 }

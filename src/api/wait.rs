@@ -15,13 +15,61 @@ use crate::model::machine::{Machine, MachineRef, WaitParams};
 
 /// What a poll needs to know of the machine (borrowed from the body, not copied).
 #[derive(Deserialize)]
-struct Progress<'a> {
+pub(super) struct Progress<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
     #[serde(borrow, default)]
-    state: Option<Cow<'a, str>>,
+    pub(super) state: Option<Cow<'a, str>>,
+    /// Only the newest event is kept: a wait reads nothing else of the list, however long.
     #[serde(borrow, default)]
-    events: Option<Vec<EventProgress<'a>>>,
+    events: FirstEvent<'a>,
+}
+
+impl Progress<'_> {
+    /// The `machine_error` of a machine whose newest event is in state `error`.
+    pub(super) fn failure(&self, target: &str) -> Option<Error> {
+        let failed = self
+            .events
+            .0
+            .as_ref()
+            .filter(|e| e.state.as_deref() == Some("error"))?;
+        let state = self.state.as_deref().unwrap_or_default();
+        let name = failed.name.as_deref().unwrap_or("unknown");
+        let why = failed.error_msg.as_deref().unwrap_or_default();
+        Some(Error::machine_error(
+            format!("machine {}: the {name} event failed: {why}", self.id),
+            json!({"machineId": self.id, "state": state, "target": target,
+                   "event": {"name": name, "state": "error", "errorMsg": why}}),
+        ))
+    }
+}
+
+/// The first element of the `events` array (or null), the rest skipped without being kept.
+#[derive(Default)]
+struct FirstEvent<'a>(Option<EventProgress<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FirstEvent<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = FirstEvent<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of events or null")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<FirstEvent<'a>, E> {
+                Ok(FirstEvent(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FirstEvent<'a>, A::Error> {
+                let first = seq.next_element::<EventProgress<'a>>()?;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(FirstEvent(first))
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -30,13 +78,13 @@ struct EventProgress<'a> {
     #[serde(borrow, default)]
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    state: Option<Cow<'a, str>>,
+    pub(super) state: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     error_msg: Option<Cow<'a, str>>,
 }
 
 /// The time kept for the last poll of a wait, before its deadline.
-const LAST_POLL: Duration = Duration::from_millis(100);
+pub(super) const LAST_POLL: Duration = Duration::from_millis(100);
 
 impl Client {
     /// Polls `machines show` every `intervalMs` until the machine's state is the target
@@ -80,7 +128,7 @@ impl Client {
             let seen = last_state.map_or("none".into(), |s| format!("'{s}'"));
             Error::timeout(format!(
                 "machine {machine_id} did not reach state '{target}' within {} ms (last state: {seen})",
-                limit.as_millis()
+                wait.limit().as_millis()
             ))
             .with_details(json!({"machineId": machine_id, "state": last_state, "target": target}))
         };
@@ -100,20 +148,8 @@ impl Client {
             if state == target {
                 return Ok(body);
             }
-            if let Some(failed) = progress
-                .events
-                .iter()
-                .flatten()
-                .next()
-                .filter(|e| e.state.as_deref() == Some("error"))
-            {
-                let name = failed.name.as_deref().unwrap_or("unknown");
-                let why = failed.error_msg.as_deref().unwrap_or_default();
-                return Err(Error::machine_error(
-                    format!("machine {}: the {name} event failed: {why}", progress.id),
-                    json!({"machineId": progress.id, "state": state, "target": target,
-                           "event": {"name": name, "state": "error", "errorMsg": why}}),
-                ));
+            if let Some(failed) = progress.failure(&target) {
+                return Err(failed);
             }
             let left = wait.left();
             if left <= LAST_POLL {
@@ -128,7 +164,7 @@ impl Client {
 }
 
 /// A validated (so positive) millisecond count, or the default.
-fn millis(value: Option<i64>, default: u64) -> Duration {
+pub(super) fn millis(value: Option<i64>, default: u64) -> Duration {
     Duration::from_millis(
         value
             .and_then(|ms| u64::try_from(ms).ok())

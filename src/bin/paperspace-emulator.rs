@@ -5,20 +5,28 @@ use std::io::Write;
 use std::net::ToSocketAddrs;
 use std::process::ExitCode;
 
-use paperspace::emulator::{Emulator, Scenario};
+use std::time::Duration;
+
+use paperspace::emulator::{Emulator, Logger, Options, Scenario, Timeouts};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 const USAGE: &str = "\
-Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet]
+Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet] [--state FILE]
+                           [--idle-timeout-ms N] [--header-timeout-ms N] [--body-timeout-ms N]
 
 Runs a local emulator of the Paperspace Core API.
 
 Options:
-  --listen ADDR      HOST:PORT to listen on (default 127.0.0.1:0, any free port)
-  --scenario FILE    scenario JSON file (default: the built-in scenario)
-  --quiet            do not log requests to stderr
-  -h, --help         print this help
+  --listen ADDR          HOST:PORT to listen on (default 127.0.0.1:0, any free port)
+  --scenario FILE        scenario JSON file (default: the built-in scenario)
+  --quiet                do not log requests to stderr
+  --state FILE           load the state from FILE if it exists; save it there after changes
+                         (within about 100 ms) and on SIGINT/SIGTERM
+  --idle-timeout-ms N    close a connection idle between requests this long (default 60000)
+  --header-timeout-ms N  answer 408 to a request whose headers take longer (default 30000)
+  --body-timeout-ms N    answer 408 to a request whose body takes longer (default 30000)
+  -h, --help             print this help
 
 Prints {\"url\": \"http://HOST:PORT\"} on stdout when ready, logs one line per request to
 stderr, and exits 0 on SIGINT or SIGTERM. Default API keys: emulator-admin-key (team
@@ -28,6 +36,18 @@ struct Args {
     listen: String,
     scenario: Option<String>,
     quiet: bool,
+    state: Option<String>,
+    timeouts: Timeouts,
+}
+
+/// A timeout flag's value: whole milliseconds, at least 1.
+fn millis(name: &str, text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>() {
+        Ok(ms) if ms >= 1 => Ok(Duration::from_millis(ms)),
+        _ => Err(format!(
+            "{name} wants a whole number of milliseconds from 1, not {text:?}"
+        )),
+    }
 }
 
 /// `Ok(None)` means --help was asked for.
@@ -36,6 +56,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         listen: "127.0.0.1:0".to_owned(),
         scenario: None,
         quiet: false,
+        state: None,
+        timeouts: Timeouts::default(),
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -53,6 +75,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--listen" => parsed.listen = value("--listen")?,
             "--scenario" => parsed.scenario = Some(value("--scenario")?),
             "--quiet" if inline.is_none() => parsed.quiet = true,
+            "--state" => parsed.state = Some(value("--state")?),
+            "--idle-timeout-ms" => {
+                parsed.timeouts.idle = millis(&flag, &value("--idle-timeout-ms")?)?;
+            }
+            "--header-timeout-ms" => {
+                parsed.timeouts.header = millis(&flag, &value("--header-timeout-ms")?)?;
+            }
+            "--body-timeout-ms" => {
+                parsed.timeouts.body = millis(&flag, &value("--body-timeout-ms")?)?;
+            }
             _ => return Err(format!("unknown argument {arg:?}")),
         }
     }
@@ -99,15 +131,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let started = if args.quiet {
-        Emulator::start(&args.listen, scenario)
-    } else {
-        Emulator::start_with_logger(&args.listen, scenario, |line| eprintln!("{line}"))
+    // Errors writing the log (a closed stderr) are ignored: the log is best effort.
+    let log: Option<Logger> = (!args.quiet).then(|| {
+        Box::new(|line: &str| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }) as _
+    });
+    let options = Options {
+        timeouts: args.timeouts,
+        log,
+        state_file: args.state.as_ref().map(Into::into),
     };
+    let started = Emulator::start_with(&args.listen, scenario, options);
     let emulator = match started {
         Ok(e) => e,
+        // A state file that is not a state is a bad input, like a bad scenario.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("paperspace-emulator: bad {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            eprintln!("paperspace-emulator: cannot listen on {}: {e}", args.listen);
+            eprintln!("paperspace-emulator: cannot start on {}: {e}", args.listen);
             return ExitCode::FAILURE;
         }
     };
@@ -120,9 +164,11 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     if let Some(signal) = signals.forever().next() {
-        if !args.quiet {
-            eprintln!("paperspace-emulator: signal {signal}, shutting down");
-        }
+        // Through the log's queue: stderr may be a pipe nobody reads, and the signal must
+        // still end the process.
+        emulator.log(&format!(
+            "paperspace-emulator: signal {signal}, shutting down"
+        ));
     }
     emulator.shutdown();
     ExitCode::SUCCESS

@@ -4,14 +4,16 @@
 
 use serde_json::{Map, Value};
 
+use super::addresses;
 use super::error::{ApiError, Reply};
 use super::faults::Fault;
 use super::hardware;
-use super::machine::{CAPACITY_ERROR, Event, EventKind, Machine};
-use super::records::User;
+use super::machine::{CAPACITY_ERROR, Event, EventKind, Machine, ScriptLink};
+use super::records::{Network, User};
 use super::render;
 use super::state::{Caller, State};
 use super::time::iso8601;
+use super::update;
 use crate::model::rules;
 
 /// What a handler answers: a reply, or (create only) a fault that struck after the user was
@@ -170,6 +172,9 @@ fn check_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "userId cannot be combined with email, password, firstName or lastName",
         ));
     }
+    if let Some(empty) = given.iter().find(|k| text(k).trim().is_empty()) {
+        return Err(ApiError::bad_request(format!("{empty} must not be empty")));
+    }
     if !given.is_empty() && given.len() < NEW_USER_FIELDS.len() {
         let missing: Vec<&str> = NEW_USER_FIELDS
             .into_iter()
@@ -195,6 +200,17 @@ fn check_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "markSnapshotAsRestorePoint requires takeInitialSnapshot to be true and restorePointFrequency to be set",
         ));
     }
+    // The values update accepts for the same fields (reference §2.8, §4).
+    update::whole_or_null(&object, "shutdownTimeoutInHours")?;
+    if let Some(freq) = f.str("autoSnapshotFrequency") {
+        if !update::AUTO_SNAPSHOT_FREQUENCIES.contains(&freq) {
+            return Err(ApiError::bad_request(format!(
+                "autoSnapshotFrequency must be one of {}, or null",
+                rules::one_of(&update::AUTO_SNAPSHOT_FREQUENCIES)
+            )));
+        }
+    }
+    update::whole_or_null(&object, "autoSnapshotSaveCount")?;
     Ok(object)
 }
 
@@ -224,6 +240,13 @@ pub fn create(
     if let Some(why) = rules::template_os_refusal(&template.os, machine_type) {
         return Err(ApiError::bad_request(why));
     }
+    // A team template was made from a machine in one region and only creates machines there.
+    if let Some(only) = template.region.as_deref().filter(|r| *r != text("region")) {
+        return Err(ApiError::bad_request(format!(
+            "templateId {} can only create machines in region {only}",
+            template.id
+        )));
+    }
     let os = template.os.clone();
     if f.str("teamId").is_some_and(|t| t != caller.team_id) {
         return Err(ApiError::bad_request(
@@ -238,6 +261,47 @@ pub fn create(
         {
             return Err(ApiError::bad_request("userId not found in your team"));
         }
+    }
+    let region = text("region");
+    let network = match f.str("networkId") {
+        None => state.default_network(&caller.team_id, region),
+        Some(id) => {
+            let network = state
+                .networks
+                .iter()
+                .find(|n| n.id == id && n.team_id == caller.team_id)
+                .ok_or_else(|| ApiError::bad_request("networkId not found"))?;
+            if network.region != region {
+                return Err(ApiError::bad_request(format!(
+                    "networkId must be a network in region {region}"
+                )));
+            }
+            Some(network)
+        }
+    };
+    // Every team has a network in every region from the start, so this never misses.
+    let network = network
+        .cloned()
+        .ok_or_else(|| ApiError::new(500, format!("The team has no network in region {region}")))?;
+    let script = match f.str("scriptId") {
+        None => None,
+        Some(id) => Some(
+            state
+                .scripts
+                .iter()
+                .find(|s| s.id == id && s.visible_to(caller))
+                .map(|s| s.link(now))
+                .ok_or_else(|| ApiError::bad_request("scriptId not found"))?,
+        ),
+    };
+    // Addresses are checked before the new user is stored, and taken with the machine; the
+    // machines whose destroy has finished give theirs back first.
+    state.purge(now);
+    if !state.addresses.private_free(&network.id) {
+        return Err(addresses::no_private(&network.id));
+    }
+    if (f.flag("assignPublicIp") || f.flag("dynamicPublicIp")) && !state.addresses.public_free() {
+        return Err(addresses::no_public());
     }
     let owner = if let Some(email) = f.str("email") {
         if state
@@ -274,7 +338,7 @@ pub fn create(
         f.str("userId").unwrap_or(&caller.user_id).to_owned()
     };
 
-    let machine = build_machine(state, caller, &f, os, owner, now);
+    let machine = build_machine(state, caller, &f, os, owner, (network, script), now)?;
     let body = render::to_json(&render::machine(&machine, now, false));
     state.add_machine(machine);
     Ok(Answer::Reply(Reply::json(state.create_status, body)))
@@ -286,8 +350,9 @@ fn build_machine(
     f: &Fields,
     os: String,
     owner: String,
+    (network, script): (Network, Option<ScriptLink>),
     now: i64,
-) -> Machine {
+) -> Result<Machine, ApiError> {
     let text = |key| f.str(key).unwrap_or_default().to_owned();
     let (region, machine_type) = (text("region"), text("machineType"));
     let starts = f
@@ -296,10 +361,6 @@ fn build_machine(
         .unwrap_or(true);
     let provision = state.delays.provision_ms as i64;
     let capacity = state.available(&region, &machine_type);
-    let network_id = match f.str("networkId") {
-        Some(n) => n.to_owned(),
-        None => state.network_of(&caller.team_id),
-    };
     let wants_ip = f.flag("assignPublicIp") || f.flag("dynamicPublicIp");
     let mut events = vec![Event {
         kind: EventKind::Create { starts },
@@ -321,39 +382,44 @@ fn build_machine(
             error: (!capacity).then_some(CAPACITY_ERROR),
         });
     }
-    Machine {
+    Ok(Machine {
         id: state.fresh_id("ps", 7),
         name: text("machineName"),
         size_gb: f.get("size").and_then(Value::as_f64).unwrap_or(0.0) as u64,
-        agent_type: hardware::agent_type(&os),
+        agent_type: hardware::agent_type(&os).to_owned(),
         os,
         billing_type: text("billingType"),
         region,
         machine_type,
         user_id: owner,
         team_id: caller.team_id.clone(),
-        network_id,
-        private_ip: state.ids.private_ip(),
-        public_ip: wants_ip.then(|| state.ids.public_ip()),
+        private_ip: state.addresses.take_private(&network, &mut state.ids)?,
+        network_id: network.id,
+        public_ip: match wants_ip {
+            true => Some(state.addresses.take_public(&mut state.ids)?),
+            false => None,
+        },
         dynamic_public_ip: f.flag("dynamicPublicIp"),
-        script_id: f.str("scriptId").map(str::to_owned),
-        shutdown_timeout_in_hours: f
-            .0
-            .get("shutdownTimeoutInHours")
-            .cloned()
+        script,
+        shutdown_timeout_in_hours: update::whole_or_null(f.0, "shutdownTimeoutInHours")
+            .ok()
+            .flatten()
             .unwrap_or(Value::from(168)),
+        shutdown_timeout_forces: false,
         perform_auto_snapshot: f.flag("performAutoSnapshot"),
         auto_snapshot_frequency: f
             .get("autoSnapshotFrequency")
             .cloned()
             .unwrap_or(Value::Null),
-        auto_snapshot_save_count: f
-            .get("autoSnapshotSaveCount")
-            .cloned()
+        auto_snapshot_save_count: update::whole_or_null(f.0, "autoSnapshotSaveCount")
+            .ok()
+            .flatten()
             .unwrap_or(Value::Null),
         created_ms: now,
+        service_ready_percent: state.delays.service_ready_percent,
+        accessors: Vec::new(),
         events,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -4,16 +4,26 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use super::access;
 use super::create::{self, Answer};
+use super::delegations;
 use super::error::{ApiError, Reply, error_body, standard_message};
 use super::faults::{Action, Fault, Stage};
+use super::http::Timeouts;
+use super::log::Log;
 use super::machines;
+use super::networks;
+use super::openapi::OPENAPI_JSON;
+use super::persist::Persist;
 use super::query::Query;
 use super::routes::Route;
+use super::scripts;
 use super::state::State;
 use super::templates;
 use super::time::now_ms;
+use super::update;
 use super::users;
+use super::utilization;
 
 /// The body of a `garbage` fault: a proxy's error page, the classic non-JSON answer.
 const GARBAGE_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -26,6 +36,7 @@ pub struct Incoming {
     pub query: Query,
     pub api_key: Option<String>,
     pub fault_header: Option<String>,
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -43,15 +54,57 @@ pub struct Shared {
     pub state: Mutex<State>,
     stopping: Mutex<bool>,
     wake: Condvar,
+    log: Option<Log>,
+    pub timeouts: Timeouts,
+    persist: Option<Persist>,
 }
 
 impl Shared {
-    pub fn new(state: State) -> Shared {
+    pub fn new(
+        state: State,
+        log: Option<Log>,
+        timeouts: Timeouts,
+        persist: Option<Persist>,
+    ) -> Shared {
         Shared {
             state: Mutex::new(state),
             stopping: Mutex::new(false),
             wake: Condvar::new(),
+            log,
+            timeouts,
+            persist,
         }
+    }
+
+    /// The state file's saver side, when there is a state file.
+    pub fn persist(&self) -> Option<&Persist> {
+        self.persist.as_ref()
+    }
+
+    /// True when there is a request log to write to.
+    pub fn logs(&self) -> bool {
+        self.log.is_some()
+    }
+
+    /// Queues a line for the request log; never waits (see `log.rs`).
+    pub fn log_line(&self, line: String) {
+        if let Some(log) = &self.log {
+            log.line(line);
+        }
+    }
+
+    /// Closes the request log, giving the logger thread `wait` to write what is queued.
+    pub fn close_log(&self, wait: Duration) {
+        if let Some(log) = &self.log {
+            log.close(wait);
+        }
+    }
+
+    /// The body of `GET /__emulator/stats`.
+    pub fn stats(&self) -> serde_json::Value {
+        let mut stats = self.lock().stats(now_ms());
+        stats["logLinesDropped"] = self.log.as_ref().map_or(0, Log::dropped).into();
+        stats
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {
@@ -89,7 +142,7 @@ pub fn handle(shared: &Shared, req: &Incoming, route: &Route) -> Outcome {
         None => None,
         Some(Ok(fault)) => Some(fault),
         Some(Err(e)) => {
-            shared.lock().count_request(&req.method, &req.path);
+            shared.lock().count_request(&req.method, &req.path, route);
             return Outcome::Reply(ApiError::bad_request(e).into());
         }
     };
@@ -100,7 +153,7 @@ pub fn handle(shared: &Shared, req: &Incoming, route: &Route) -> Outcome {
     };
     let fault = {
         let mut state = shared.lock();
-        state.count_request(&req.method, &req.path);
+        state.count_request(&req.method, &req.path, route);
         fault.or_else(|| state.faults.take(&req.method, &req.path, false))
     };
     let Some(fault) = fault else {
@@ -142,6 +195,13 @@ fn handled(shared: &Shared, req: &Incoming, route: &Route, stage_fault: Option<&
         let mut state = shared.lock();
         api(&mut state, req, route, stage_fault)
     };
+    // Only POSTs change the state (reads only forget machines whose destroy is over, which a
+    // restart forgets the same way).
+    if req.method == "POST" {
+        if let Some(persist) = shared.persist() {
+            persist.changed();
+        }
+    }
     match answer {
         Ok(Answer::Reply(reply)) => Outcome::Reply(reply),
         Err(e) => Outcome::Reply(e.into()),
@@ -171,7 +231,20 @@ fn api(
         Route::Show => machines::show(state, &caller, &req.query, now)?,
         Route::List => machines::list(state, &caller, &req.query, now)?,
         Route::Action(action, id) => machines::act(state, &caller, *action, id, &req.body, now)?,
-        Route::Stats | Route::AddFaults | Route::ClearFaults | Route::NotFound => {
+        Route::Update(id) => update::update(state, &caller, id, &req.body, now)?,
+        Route::SetAccess(id) => access::set_access(state, &caller, id, &req.body, now)?,
+        Route::Utilization => utilization::utilization(state, &caller, &req.query, now)?,
+        Route::Networks => networks::list(state, &caller, &req.query),
+        Route::ScriptCreate => {
+            let content_type = req.content_type.as_deref();
+            scripts::create(state, &caller, &req.body, content_type, &req.query, now)?
+        }
+        Route::ScriptList => scripts::list(state, &caller, &req.query),
+        Route::ScriptShow => scripts::show(state, &caller, &req.query, now)?,
+        Route::ScriptText => scripts::text(state, &caller, &req.query)?,
+        Route::ScriptDestroy(id) => scripts::destroy(state, &caller, id)?,
+        Route::DelegationCreate => delegations::create(state, &caller, &req.body, now)?,
+        Route::Stats | Route::AddFaults | Route::ClearFaults | Route::OpenApi | Route::NotFound => {
             return Err(ApiError::not_found());
         }
     };
@@ -225,7 +298,8 @@ fn strike(fault: &Fault, real: Option<Outcome>) -> Outcome {
 
 fn control(shared: &Shared, req: &Incoming, route: &Route) -> Reply {
     match route {
-        Route::Stats => Reply::json(200, shared.lock().stats(now_ms()).to_string()),
+        Route::Stats => Reply::json(200, shared.stats().to_string()),
+        Route::OpenApi => Reply::json(200, OPENAPI_JSON.to_owned()),
         Route::AddFaults => {
             let parsed = std::str::from_utf8(&req.body)
                 .map_err(|_| "faults are not UTF-8 text".to_owned())

@@ -27,9 +27,6 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// (closing with unread bytes would reset the connection and could destroy the answer).
 const LINGER: Duration = Duration::from_secs(2);
 
-/// Receives one line per request (method, path and query, status, duration).
-pub type Logger = Box<dyn Fn(&str) + Send + Sync>;
-
 /// What a request's head says, copied out of the read buffer.
 struct Head {
     method: String,
@@ -37,6 +34,7 @@ struct Head {
     target: String,
     api_key: Option<String>,
     fault_header: Option<String>,
+    content_type: Option<String>,
     framing: Framing,
     expect_continue: bool,
     /// The client asked to close after this answer (or is HTTP/1.0 without keep-alive).
@@ -66,21 +64,54 @@ impl From<io::Error> for Refusal {
     }
 }
 
+/// How long a connection may take over each part of a request before it is dropped, so that
+/// idle or slow clients free their slot (see `server.rs`'s connection limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Between requests on a kept-alive connection (and before the first): the connection is
+    /// closed without an answer.
+    pub idle: Duration,
+    /// From a request's first byte to the end of its headers: 408, then close.
+    pub header: Duration,
+    /// From the end of the headers to the end of the body: 408, then close.
+    pub body: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            idle: Duration::from_secs(60),
+            header: Duration::from_secs(30),
+            body: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What running out of time means where the connection is waiting.
+#[derive(Clone, Copy)]
+enum Overdue {
+    /// Idle between requests: close quietly.
+    Idle,
+    /// In the middle of a request: answer 408.
+    Slow,
+}
+
 pub struct Connection<'a> {
     stream: TcpStream,
     /// Bytes received and not yet consumed (the start of the next request when pipelined).
     buf: Vec<u8>,
     shared: &'a Shared,
-    logger: Option<&'a Logger>,
+    /// When the current wait for bytes runs out, and what that means.
+    deadline: (Instant, Overdue),
 }
 
 impl<'a> Connection<'a> {
-    pub fn new(stream: TcpStream, shared: &'a Shared, logger: Option<&'a Logger>) -> Self {
+    pub fn new(stream: TcpStream, shared: &'a Shared) -> Self {
         Connection {
             stream,
             buf: Vec::new(),
             shared,
-            logger,
+            deadline: (Instant::now() + shared.timeouts.idle, Overdue::Idle),
         }
     }
 
@@ -107,14 +138,14 @@ impl<'a> Connection<'a> {
                 Err(Refusal::Status(status)) => return self.refuse(status),
             };
             let keep = self.write_outcome(&head, &outcome, close_after);
-            if let Some(log) = self.logger {
+            if self.shared.logs() {
                 let status = match &outcome {
                     Outcome::Reply(r) => r.status.to_string(),
                     Outcome::Close => "closed".to_owned(),
                     Outcome::Truncate(r) => format!("{} truncated", r.status),
                 };
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
-                log(&format!(
+                self.shared.log_line(format!(
                     "{} {} {status} {ms:.1}ms",
                     head.method, head.target
                 ));
@@ -145,6 +176,12 @@ impl<'a> Connection<'a> {
                     if self.shared.stopping() {
                         return Err(Refusal::Gone);
                     }
+                    if Instant::now() >= self.deadline.0 {
+                        return Err(match self.deadline.1 {
+                            Overdue::Idle => Refusal::Gone,
+                            Overdue::Slow => Refusal::Status(408),
+                        });
+                    }
                 }
                 Err(_) => return Err(Refusal::Gone),
             }
@@ -152,7 +189,19 @@ impl<'a> Connection<'a> {
     }
 
     fn read_head(&mut self) -> Result<Head, Refusal> {
+        let timeouts = self.shared.timeouts;
+        // A pipelined request's first bytes may already be here.
+        let mut begun = !self.buf.is_empty();
+        self.deadline = if begun {
+            (Instant::now() + timeouts.header, Overdue::Slow)
+        } else {
+            (Instant::now() + timeouts.idle, Overdue::Idle)
+        };
         loop {
+            if !begun && !self.buf.is_empty() {
+                begun = true;
+                self.deadline = (Instant::now() + timeouts.header, Overdue::Slow);
+            }
             if !self.buf.is_empty() {
                 let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
                 let mut request = httparse::Request::new(&mut headers);
@@ -181,6 +230,7 @@ impl<'a> Connection<'a> {
     }
 
     fn read_body(&mut self, head: &Head) -> Result<Vec<u8>, Refusal> {
+        self.deadline = (Instant::now() + self.shared.timeouts.body, Overdue::Slow);
         match head.framing {
             Framing::Empty => Ok(Vec::new()),
             Framing::Length(length) => {
@@ -277,6 +327,7 @@ impl<'a> Connection<'a> {
             query: Query::parse(raw_query),
             api_key: head.api_key.clone(),
             fault_header: head.fault_header.clone(),
+            content_type: head.content_type.clone(),
             body,
         };
         handle::handle(self.shared, &request, &routes::route(&head.method, path))
@@ -354,6 +405,7 @@ impl Head {
             target,
             api_key: None,
             fault_header: None,
+            content_type: None,
             framing: Framing::Empty,
             expect_continue: false,
             close_after: false,
@@ -369,6 +421,8 @@ impl Head {
                 head.api_key = Some(value.into_owned());
             } else if name.eq_ignore_ascii_case("x-emulator-fault") {
                 head.fault_header = Some(value.into_owned());
+            } else if name.eq_ignore_ascii_case("content-type") {
+                head.content_type = Some(value.into_owned());
             } else if name.eq_ignore_ascii_case("connection") {
                 for token in value.split(',').map(str::trim) {
                     close |= token.eq_ignore_ascii_case("close");

@@ -1,7 +1,8 @@
 //! Identifiers in the API's shapes (`ps` + 7 for machines, `u` + 7 for users, `n` + 6 for
-//! networks, UUID v4 event handles) and addresses, from a small seedable generator so that a
+//! networks, UUID v4 event handles), from a small seedable generator so that a
 //! scenario with a `seed` produces the same ids in the same order of requests.
 
+use std::io::{self, Read};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -22,6 +23,15 @@ impl Ids {
             nanos ^ (u64::from(std::process::id()) << 32)
         });
         Ids { state }
+    }
+
+    /// Where the generator is, to continue from there after a restart (the state file).
+    pub fn position(&self) -> u64 {
+        self.state
+    }
+
+    pub fn set_position(&mut self, state: u64) {
+        self.state = state;
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -64,16 +74,25 @@ impl Ids {
             &hex[20..]
         )
     }
+}
 
-    /// A private address in 10.64.0.0/16, where the API put its machines.
-    pub fn private_ip(&mut self) -> String {
-        format!("10.64.{}.{}", self.below(256), 1 + self.below(254))
+/// A secret token: 64 letters and digits from the operating system's random source (never
+/// from the seeded generator, so that a scenario's seed does not give tokens away).
+pub fn secret_token() -> io::Result<String> {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut source = std::fs::File::open("/dev/urandom")?;
+    let mut token = String::with_capacity(64);
+    let mut bytes = [0u8; 64];
+    while token.len() < 64 {
+        source.read_exact(&mut bytes)?;
+        // 248 = 4 * 62: bytes above it are dropped so that every character is equally likely.
+        for &b in bytes.iter().filter(|&&b| b < 248) {
+            if token.len() < 64 {
+                token.push(char::from(CHARS[usize::from(b % 62)]));
+            }
+        }
     }
-
-    /// A public address from 203.0.113.0/24 (TEST-NET-3), which is never routed.
-    pub fn public_ip(&mut self) -> String {
-        format!("203.0.113.{}", 1 + self.below(254))
-    }
+    Ok(token)
 }
 
 #[cfg(test)]
@@ -91,7 +110,14 @@ mod tests {
         assert_eq!(uuid.len(), 36);
         assert_eq!(&uuid[14..15], "4");
         assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"));
-        assert!(ids.private_ip().starts_with("10.64."));
+    }
+
+    #[test]
+    fn tokens_are_long_and_new() {
+        let (a, b) = (secret_token().unwrap(), secret_token().unwrap());
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! is requested, so the state at any moment is computed from the clock when the machine is
 //! read: no timer threads, and reads are consistent with each other.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What the capacity error of a start says (the message of the real API).
 pub const CAPACITY_ERROR: &str =
     "This machine type can't start due to insufficient capacity. Please try again later.";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum EventKind {
     /// `starts`: an automatic start follows (startOnCreate).
     Create {
@@ -37,13 +39,17 @@ impl EventKind {
 
 /// One machine event: `new` from `created_ms`, `in progress` from `begin_ms`, `done` (or
 /// `error` when `error` is set) from `end_ms`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", from = "SavedEvent")]
 pub struct Event {
     pub kind: EventKind,
     pub handle: String,
     pub created_ms: i64,
     pub begin_ms: i64,
     pub end_ms: i64,
+    // Read through `SavedEvent` (`from` above); skipped here so that the derive does not ask
+    // for a `'static` input.
+    #[serde(skip_deserializing)]
     pub error: Option<&'static str>,
 }
 
@@ -82,25 +88,41 @@ pub enum Phase {
     Starting,
     Stopping,
     Restarting,
+    /// The end of a start or restart: services up, the agent not yet.
+    ServiceReady,
     Ready,
     Off,
     Gone,
 }
 
 impl Phase {
+    /// The states in which a machine runs (and is billed by the hour).
+    pub fn is_running(self) -> bool {
+        matches!(
+            self,
+            Phase::Starting
+                | Phase::ServiceReady
+                | Phase::Ready
+                | Phase::Restarting
+                | Phase::Stopping
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Phase::Provisioning => "provisioning",
             Phase::Starting => "starting",
             Phase::Stopping => "stopping",
             Phase::Restarting => "restarting",
+            Phase::ServiceReady => "serviceready",
             Phase::Ready => "ready",
             Phase::Off | Phase::Gone => "off",
         }
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Machine {
     pub id: String,
     pub name: String,
@@ -109,7 +131,7 @@ pub struct Machine {
     pub size_gb: u64,
     /// The template's OS text, shown as `os` once provisioned.
     pub os: String,
-    pub agent_type: &'static str,
+    pub agent_type: String,
     pub region: String,
     pub user_id: String,
     pub team_id: String,
@@ -118,14 +140,33 @@ pub struct Machine {
     /// A static public address (assignPublicIp), or the address a dynamic IP gets while running.
     pub public_ip: Option<String>,
     pub dynamic_public_ip: bool,
-    pub script_id: Option<String>,
+    /// The startup script attached to the machine (create's `scriptId`, scripts create's
+    /// `machineId`), until the script is destroyed.
+    pub script: Option<ScriptLink>,
     pub shutdown_timeout_in_hours: Value,
+    pub shutdown_timeout_forces: bool,
     pub perform_auto_snapshot: bool,
     pub auto_snapshot_frequency: Value,
     pub auto_snapshot_save_count: Value,
     pub created_ms: i64,
+    /// The share of a start or restart (percent) that reads `serviceready` at its end.
+    pub service_ready_percent: u8,
+    /// Users of the team given access by setMachineAccess: they see the machine and may start,
+    /// stop and restart it.
+    pub accessors: Vec<String>,
     /// In the order they were requested; their `begin_ms` never decrease.
     pub events: Vec<Event>,
+}
+
+/// A script attached to a machine, with what decides when it runs (copied from the script,
+/// which cannot be changed once created).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScriptLink {
+    pub id: String,
+    pub attached_ms: i64,
+    pub enabled: bool,
+    pub run_once: bool,
 }
 
 impl Machine {
@@ -141,6 +182,7 @@ impl Machine {
     pub fn phase_at(&self, now: i64) -> Phase {
         match self.events.iter().rev().find(|e| e.begin_ms <= now) {
             None => Phase::Provisioning,
+            Some(e) if now < e.end_ms && self.service_ready(e, now) => Phase::ServiceReady,
             Some(e) if now < e.end_ms => match e.kind {
                 EventKind::Create { .. } | EventKind::Start { automatic: true } => {
                     Phase::Provisioning
@@ -152,6 +194,15 @@ impl Machine {
             },
             Some(e) => settled(e),
         }
+    }
+
+    /// True in the last part of a start or restart that will succeed.
+    fn service_ready(&self, e: &Event, now: i64) -> bool {
+        let share = (e.end_ms - e.begin_ms) * i64::from(self.service_ready_percent) / 100;
+        matches!(e.kind, EventKind::Start { .. } | EventKind::Restart)
+            && e.error.is_none()
+            && share > 0
+            && now >= e.end_ms - share
     }
 
     /// The state the machine ends in once every requested transition is over.
@@ -206,21 +257,104 @@ impl Machine {
         });
     }
 
-    /// The events visible at `now`, newest first, at most `limit`.
+    /// The events visible at `now`, newest first (by creation; the later request first when
+    /// two were created at once), at most `limit`. The automatic start is created when create
+    /// ends, after any action asked for while provisioning, so request order is not enough.
     pub fn recent_events(&self, now: i64, limit: usize) -> impl Iterator<Item = &Event> {
-        self.events
+        let mut visible: Vec<&Event> = self
+            .events
             .iter()
             .rev()
-            .filter(move |e| e.created_ms <= now)
-            .take(limit)
+            .filter(|e| e.created_ms <= now)
+            .collect();
+        visible.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
+        visible.truncate(limit);
+        visible.into_iter()
+    }
+
+    /// When the attached script last ran (`dtLastRun`): the end of a start or restart that
+    /// succeeded after the script was attached, the first one for a run-once script. A
+    /// disabled script never runs.
+    pub fn last_script_run(&self, now: i64) -> Option<i64> {
+        let link = self.script.as_ref().filter(|l| l.enabled)?;
+        let mut runs = self
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Start { .. } | EventKind::Restart))
+            .filter(|e| e.error.is_none() && e.end_ms <= now && e.begin_ms >= link.attached_ms)
+            .map(|e| e.end_ms);
+        if link.run_once {
+            runs.next()
+        } else {
+            runs.next_back()
+        }
+    }
+
+    /// Milliseconds within `from..to` during which the machine was running (starting, ready,
+    /// restarting or stopping: the states that are billed).
+    pub fn running_ms(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        // The phase only changes at an event's begin or end, so it is constant between two
+        // consecutive such times.
+        let mut points: Vec<i64> = self
+            .events
+            .iter()
+            .flat_map(|e| [e.begin_ms, e.end_ms])
+            .filter(|&t| t > from && t < to)
+            .collect();
+        points.push(from);
+        points.push(to);
+        points.sort_unstable();
+        points.dedup();
+        points
+            .windows(2)
+            .filter(|w| self.phase_at(w[0]).is_running())
+            .map(|w| w[1] - w[0])
+            .sum()
+    }
+
+    /// When the machine is gone (its destroy finished), if it was destroyed.
+    pub fn gone_at(&self) -> Option<i64> {
+        self.events
+            .iter()
+            .find(|e| e.kind == EventKind::Deactivate)
+            .map(|e| e.end_ms)
     }
 
     /// True while a dynamic public IP is attached (it is released when the machine stops).
     pub fn dynamic_ip_attached(&self, now: i64) -> bool {
         matches!(
             self.phase_at(now),
-            Phase::Ready | Phase::Restarting | Phase::Stopping
+            Phase::ServiceReady | Phase::Ready | Phase::Restarting | Phase::Stopping
         )
+    }
+}
+
+/// An event as a state file holds it: the error as text, which is read back as the one error
+/// events have (the capacity error).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SavedEvent {
+    kind: EventKind,
+    handle: String,
+    created_ms: i64,
+    begin_ms: i64,
+    end_ms: i64,
+    error: Option<String>,
+}
+
+impl From<SavedEvent> for Event {
+    fn from(saved: SavedEvent) -> Event {
+        Event {
+            kind: saved.kind,
+            handle: saved.handle,
+            created_ms: saved.created_ms,
+            begin_ms: saved.begin_ms,
+            end_ms: saved.end_ms,
+            error: saved.error.map(|_| CAPACITY_ERROR),
+        }
     }
 }
 
@@ -247,7 +381,7 @@ mod tests {
             billing_type: "hourly".into(),
             size_gb: 50,
             os: "Ubuntu 18.04 Server".into(),
-            agent_type: "LinuxHeadless",
+            agent_type: "LinuxHeadless".into(),
             region: "Europe (AMS1)".into(),
             user_id: "u1".into(),
             team_id: "te1".into(),
@@ -255,12 +389,15 @@ mod tests {
             private_ip: "10.64.0.1".into(),
             public_ip: None,
             dynamic_public_ip: false,
-            script_id: None,
+            script: None,
             shutdown_timeout_in_hours: Value::from(168),
+            shutdown_timeout_forces: false,
             perform_auto_snapshot: false,
             auto_snapshot_frequency: Value::Null,
             auto_snapshot_save_count: Value::Null,
             created_ms: 0,
+            service_ready_percent: 0,
+            accessors: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -328,5 +465,129 @@ mod tests {
         assert_eq!(m.events[0].state_at(10), "done");
         assert_eq!(m.phase_at(10), Phase::Off);
         assert_eq!(m.phase_at(30), Phase::Gone);
+    }
+
+    #[test]
+    fn running_time_counts_starting_ready_and_stopping() {
+        let mut m = machine();
+        m.queue(
+            EventKind::Create { starts: false },
+            "h1".into(),
+            0,
+            10,
+            None,
+        );
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h2".into(),
+            100,
+            20,
+            None,
+        );
+        m.queue(EventKind::Stop, "h3".into(), 200, 30, None);
+        // off 0..100, starting 100..120, ready 120..200, stopping 200..230, off after.
+        assert_eq!(m.running_ms(0, 1000), 130);
+        assert_eq!(m.running_ms(110, 210), 100);
+        assert_eq!(m.running_ms(300, 1000), 0);
+        assert_eq!(m.running_ms(50, 40), 0);
+        // A start that fails for capacity runs while it starts, then the machine is off.
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h4".into(),
+            400,
+            10,
+            Some(CAPACITY_ERROR),
+        );
+        assert_eq!(m.running_ms(0, 1000), 140);
+    }
+
+    #[test]
+    fn script_runs_at_each_successful_start_after_it_is_attached() {
+        let mut m = machine();
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h1".into(),
+            0,
+            10,
+            None,
+        );
+        m.script = Some(ScriptLink {
+            id: "sc1".into(),
+            attached_ms: 5,
+            enabled: true,
+            run_once: false,
+        });
+        assert_eq!(m.last_script_run(100), None);
+        m.queue(EventKind::Restart, "h2".into(), 20, 10, None);
+        m.queue(
+            EventKind::Restart,
+            "h3".into(),
+            40,
+            10,
+            Some(CAPACITY_ERROR),
+        );
+        m.queue(EventKind::Restart, "h4".into(), 60, 10, None);
+        assert_eq!(m.last_script_run(35), Some(30));
+        assert_eq!(m.last_script_run(100), Some(70));
+        m.script.as_mut().unwrap().run_once = true;
+        assert_eq!(m.last_script_run(100), Some(30));
+        m.script.as_mut().unwrap().enabled = false;
+        assert_eq!(m.last_script_run(100), None);
+    }
+
+    #[test]
+    fn starts_end_in_serviceready() {
+        let mut m = machine();
+        m.service_ready_percent = 20;
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h1".into(),
+            0,
+            100,
+            None,
+        );
+        assert_eq!(m.phase_at(79), Phase::Starting);
+        assert_eq!(m.phase_at(80), Phase::ServiceReady);
+        assert_eq!(m.phase_at(100), Phase::Ready);
+        m.queue(EventKind::Restart, "h2".into(), 200, 100, None);
+        assert_eq!(m.phase_at(279), Phase::Restarting);
+        assert_eq!(m.phase_at(285), Phase::ServiceReady);
+        // A start that fails never reaches serviceready; a stop has none.
+        m.queue(EventKind::Stop, "h3".into(), 300, 100, None);
+        assert_eq!(m.phase_at(399), Phase::Stopping);
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h4".into(),
+            400,
+            100,
+            Some(CAPACITY_ERROR),
+        );
+        assert_eq!(m.phase_at(499), Phase::Starting);
+        assert_eq!(m.phase_at(500), Phase::Off);
+    }
+
+    #[test]
+    fn events_are_newest_first_by_creation() {
+        let mut m = machine();
+        m.queue(EventKind::Create { starts: true }, "h1".into(), 0, 50, None);
+        m.events.push(Event {
+            kind: EventKind::Start { automatic: true },
+            handle: "h2".into(),
+            created_ms: 50,
+            begin_ms: 50,
+            end_ms: 100,
+            error: None,
+        });
+        // A stop asked for while provisioning: requested after the automatic start was
+        // stored, created before it appears.
+        m.queue(EventKind::Stop, "h3".into(), 20, 10, None);
+        let order: Vec<&str> = m
+            .recent_events(200, 10)
+            .map(|e| e.handle.as_str())
+            .collect();
+        assert_eq!(order, ["h2", "h3", "h1"]);
+        let order: Vec<&str> = m.recent_events(30, 10).map(|e| e.handle.as_str()).collect();
+        assert_eq!(order, ["h3", "h1"]);
+        assert_eq!(m.recent_events(200, 1).count(), 1);
     }
 }

@@ -31,6 +31,11 @@ impl Query {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every decoded pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The pairs whose key is one of `keys` (repeated keys all apply, combined with AND).
     pub fn filters<'a>(&'a self, keys: &'a [&str]) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.pairs

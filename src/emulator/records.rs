@@ -48,6 +48,22 @@ pub struct User {
     pub api_key: Option<String>,
 }
 
+/// A private network, rendered in the order of the reference's sample (`id, name, region,
+/// dtCreated, network, netmask, teamId`). Scenarios may list some; the emulator adds one per
+/// team and region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Network {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub dt_created: String,
+    /// The network address, e.g. `10.64.21.0`.
+    pub network: String,
+    pub netmask: String,
+    pub team_id: String,
+}
+
 /// One availability answer of a scenario; `"*"` matches any region or machine type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

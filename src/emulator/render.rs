@@ -29,7 +29,7 @@ pub struct MachineView<'a> {
     auto_snapshot_frequency: &'a Value,
     auto_snapshot_save_count: &'a Value,
     dynamic_public_ip: bool,
-    agent_type: &'static str,
+    agent_type: &'a str,
     dt_created: String,
     state: &'static str,
     updates_pending: bool,
@@ -61,10 +61,11 @@ pub struct EventView<'a> {
 pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'a> {
     let provisioned = m.provisioned_at(now);
     let specs = hardware::specs(&m.machine_type).filter(|_| provisioned);
+    // A static address is the machine's from create on; a dynamic one only while it runs.
     let public_ip = if m.dynamic_public_ip && !m.dynamic_ip_attached(now) {
         None
     } else {
-        m.public_ip.as_deref().filter(|_| provisioned)
+        m.public_ip.as_deref()
     };
     let when = |value: &'a str| provisioned.then_some(value);
     MachineView {
@@ -78,12 +79,12 @@ pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'
         storage_used: provisioned.then_some("0"),
         usage_rate: format!("{} {}", m.machine_type, m.billing_type),
         shutdown_timeout_in_hours: &m.shutdown_timeout_in_hours,
-        shutdown_timeout_forces: false,
+        shutdown_timeout_forces: m.shutdown_timeout_forces,
         perform_auto_snapshot: m.perform_auto_snapshot,
         auto_snapshot_frequency: &m.auto_snapshot_frequency,
         auto_snapshot_save_count: &m.auto_snapshot_save_count,
         dynamic_public_ip: m.dynamic_public_ip,
-        agent_type: m.agent_type,
+        agent_type: &m.agent_type,
         dt_created: iso8601(m.created_ms),
         state: m.phase_at(now).name(),
         updates_pending: false,
@@ -93,8 +94,8 @@ pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'
         region: when(m.region.as_str()),
         user_id: &m.user_id,
         team_id: &m.team_id,
-        script_id: m.script_id.as_deref(),
-        dt_last_run: None,
+        script_id: m.script.as_ref().map(|l| l.id.as_str()),
+        dt_last_run: m.last_script_run(now).map(iso8601),
         events: with_events.then(|| {
             m.recent_events(now, SHOWN_EVENTS)
                 .map(|e| event(e, now))

@@ -1,14 +1,15 @@
 //! The scenario: everything the emulator starts from (users and their keys, templates,
-//! availability, delays, status of create, faults, id seed). Read from JSON; unknown keys are
+//! networks, availability, delays, status of create, faults, id seed). Read from JSON; unknown keys are
 //! refused so that a typo does not silently fall back to a default.
 
 use std::collections::HashSet;
+use std::net::Ipv4Addr;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::faults::Fault;
-use super::records::{AvailabilityRule, Template, User};
+use super::records::{AvailabilityRule, Network, Template, User};
 use crate::model::rules;
 
 /// The scenario the emulator ships with (see docs/EMULATOR.md).
@@ -23,6 +24,9 @@ pub struct Delays {
     pub stop_ms: u64,
     pub restart_ms: u64,
     pub destroy_ms: u64,
+    /// The last part of a start or restart (in percent of its duration, 0 to 100) during which
+    /// the machine reads `serviceready` before `ready`.
+    pub service_ready_percent: u8,
 }
 
 impl Default for Delays {
@@ -33,6 +37,7 @@ impl Default for Delays {
             stop_ms: 200,
             restart_ms: 200,
             destroy_ms: 200,
+            service_ready_percent: 20,
         }
     }
 }
@@ -45,6 +50,7 @@ pub struct Scenario {
     pub(crate) delays: Delays,
     pub(crate) users: Vec<User>,
     pub(crate) templates: Vec<Template>,
+    pub(crate) networks: Vec<Network>,
     pub(crate) availability: Vec<AvailabilityRule>,
     pub(crate) faults: Vec<Fault>,
 }
@@ -59,6 +65,8 @@ struct ScenarioSpec {
     users: Vec<User>,
     #[serde(default)]
     templates: Vec<Template>,
+    #[serde(default)]
+    networks: Vec<Network>,
     #[serde(default)]
     availability: Vec<AvailabilityRule>,
     #[serde(default)]
@@ -83,8 +91,15 @@ impl Scenario {
                 "scenario: createStatus must be 200 or 201, not {create_status}"
             ));
         }
+        if spec.delays.service_ready_percent > 100 {
+            return Err(format!(
+                "scenario: delays.serviceReadyPercent must be from 0 to 100, not {}",
+                spec.delays.service_ready_percent
+            ));
+        }
         check_users(&spec.users)?;
         check_templates(&spec.templates, &spec.users)?;
+        check_networks(&spec.networks, &spec.users)?;
         check_availability(&spec.availability)?;
         let mut faults = Vec::new();
         for (i, fault) in spec.faults.into_iter().enumerate() {
@@ -97,6 +112,7 @@ impl Scenario {
             delays: spec.delays,
             users: spec.users,
             templates: spec.templates,
+            networks: spec.networks,
             availability: spec.availability,
             faults,
         })
@@ -110,6 +126,7 @@ impl Scenario {
             stop_ms: ms,
             restart_ms: ms,
             destroy_ms: ms,
+            service_ready_percent: self.delays.service_ready_percent,
         };
         self
     }
@@ -181,6 +198,45 @@ fn check_templates(templates: &[Template], users: &[User]) -> Result<(), String>
     Ok(())
 }
 
+fn check_networks(networks: &[Network], users: &[User]) -> Result<(), String> {
+    let (mut ids, mut addresses) = (HashSet::new(), HashSet::new());
+    for (i, network) in networks.iter().enumerate() {
+        let at = format!("scenario: networks[{i}]");
+        if !network.id.starts_with('n') || network.id.len() < 2 {
+            return Err(format!("{at}: id must look like n + letters"));
+        }
+        if !ids.insert(network.id.as_str()) {
+            return Err(format!("{at}: the id {} is used twice", network.id));
+        }
+        if !rules::REGIONS.contains(&network.region.as_str()) {
+            return Err(format!(
+                "{at}: region must be one of {}",
+                rules::one_of(&rules::REGIONS)
+            ));
+        }
+        if !users.iter().any(|u| u.team_id == network.team_id) {
+            return Err(format!("{at}: teamId {} has no users", network.team_id));
+        }
+        // Machines get addresses from the network's /24, so that is the only shape allowed.
+        let is_24 = network
+            .network
+            .parse::<Ipv4Addr>()
+            .is_ok_and(|a| a.octets()[3] == 0);
+        if !is_24 || network.netmask != "255.255.255.0" {
+            return Err(format!(
+                "{at}: network must be an IPv4 address ending in .0 and netmask 255.255.255.0"
+            ));
+        }
+        if !addresses.insert(network.network.as_str()) {
+            return Err(format!(
+                "{at}: the network {} is used twice",
+                network.network
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_availability(rules_list: &[AvailabilityRule]) -> Result<(), String> {
     for (i, rule) in rules_list.iter().enumerate() {
         let at = format!("scenario: availability[{i}]");
@@ -223,6 +279,24 @@ mod tests {
         assert!(s.seed.is_none());
     }
 
+    const NETWORK: &str = r#"{"id":"n1","name":"a","region":"Europe (AMS1)","dtCreated":"d","network":"10.64.9.0","netmask":"255.255.255.0","teamId":"te1"}"#;
+
+    /// A scenario with one network, `change` replacing one of its fields.
+    fn network(user: &str, change: &str) -> String {
+        let key = &change[..change.find(':').unwrap()];
+        let start = NETWORK.find(key).unwrap();
+        let end = start + NETWORK[start..].find([',', '}']).unwrap();
+        let n = format!("{}{change}{}", &NETWORK[..start], &NETWORK[end..]);
+        format!(r#"{{"users":[{user}],"networks":[{n}]}}"#)
+    }
+
+    #[test]
+    fn accepts_a_network() {
+        let user = r#"{"id":"u1","email":"a@x","firstname":"a","lastname":"b","dtCreated":"d","teamId":"te1","apiKey":"k"}"#;
+        let s = Scenario::from_json(&network(user, r#""name":"b""#)).unwrap();
+        assert_eq!(s.networks[0].name, "b");
+    }
+
     #[test]
     fn refuses_mistakes() {
         let user = r#"{"id":"u1","email":"a@x","firstname":"a","lastname":"b","dtCreated":"d","teamId":"te1","apiKey":"k"}"#;
@@ -232,6 +306,7 @@ mod tests {
             format!(r#"{{"users":[{user},{user}]}}"#),
             format!(r#"{{"users":[{user}],"createStatus":204}}"#),
             format!(r#"{{"users":[{user}],"delays":{{"provisionMs":-1}}}}"#),
+            format!(r#"{{"users":[{user}],"delays":{{"serviceReadyPercent":101}}}}"#),
             format!(
                 r#"{{"users":[{user}],"availability":[{{"region":"Mars","machineType":"C1","available":false}}]}}"#
             ),
@@ -239,6 +314,12 @@ mod tests {
             format!(
                 r#"{{"users":[{user}],"templates":[{{"id":"t1","name":"t1","os":"x","teamId":"te9","dtCreated":"d"}}]}}"#
             ),
+            network(user, r#""id":"x1""#),
+            network(user, r#""teamId":"te9""#),
+            network(user, r#""region":"Mars""#),
+            network(user, r#""network":"10.64.0.1""#),
+            network(user, r#""netmask":"255.255.0.0""#),
+            format!(r#"{{"users":[{user}],"networks":[{n},{n}]}}"#, n = NETWORK),
         ] {
             assert!(Scenario::from_json(&bad).is_err(), "{bad}");
         }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::error::{Reply, error_body};
 use super::handle::Shared;
-use super::http::{Connection, Logger};
+use super::http::Connection;
 
 /// Open connections above this are refused with a 503 (and a log line).
 pub const MAX_CONNECTIONS: usize = 256;
@@ -99,11 +99,7 @@ pub struct Server {
 
 impl Server {
     /// Listens on `listen` and serves every connection with `shared`.
-    pub fn start(
-        listen: &str,
-        shared: Arc<Shared>,
-        logger: Option<Arc<Logger>>,
-    ) -> std::io::Result<Server> {
+    pub fn start(listen: &str, shared: Arc<Shared>) -> std::io::Result<Server> {
         let listener = TcpListener::bind(listen)?;
         let address = listener.local_addr()?;
         let registry = Arc::new(Registry::default());
@@ -111,7 +107,7 @@ impl Server {
             let registry = Arc::clone(&registry);
             thread::Builder::new()
                 .name("emulator-accept".into())
-                .spawn(move || accept_loop(&listener, &shared, &registry, logger.as_ref()))?
+                .spawn(move || accept_loop(&listener, &shared, &registry))?
         };
         Ok(Server {
             address,
@@ -146,12 +142,7 @@ impl Server {
     }
 }
 
-fn accept_loop(
-    listener: &TcpListener,
-    shared: &Arc<Shared>,
-    registry: &Arc<Registry>,
-    logger: Option<&Arc<Logger>>,
-) {
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, registry: &Arc<Registry>) {
     loop {
         let accepted = listener.accept();
         if shared.stopping() {
@@ -166,11 +157,9 @@ fn accept_loop(
             Ok(id) => id,
             Err(Admission::Closed) => continue,
             Err(Admission::Full) => {
-                if let Some(log) = logger {
-                    log(&format!(
-                        "refused a connection from {peer}: {MAX_CONNECTIONS} connections are open, the limit"
-                    ));
-                }
+                shared.log_line(format!(
+                    "refused a connection from {peer}: {MAX_CONNECTIONS} connections are open, the limit"
+                ));
                 refuse(stream);
                 continue;
             }
@@ -179,14 +168,14 @@ fn accept_loop(
             registry: Arc::clone(registry),
             id,
         };
-        let (shared, logger) = (Arc::clone(shared), logger.cloned());
+        let shared = Arc::clone(shared);
         // On failure the closure (socket and registry entry) is dropped: the client sees its
         // connection closed. A finished connection's thread needs no join.
         let _ = thread::Builder::new()
             .name("emulator-conn".into())
             .spawn(move || {
                 let _leave = leave;
-                Connection::new(stream, &shared, logger.as_deref()).serve();
+                Connection::new(stream, &shared).serve();
             });
     }
 }

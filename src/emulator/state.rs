@@ -5,12 +5,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
+use super::addresses::Addresses;
+use super::delegations::Delegation;
 use super::error::ApiError;
 use super::faults::FaultQueue;
 use super::ids::Ids;
 use super::machine::{Machine, Phase};
-use super::records::{AvailabilityRule, Template, User};
+use super::networks;
+use super::records::{AvailabilityRule, Network, Template, User};
+use super::routes::Route;
 use super::scenario::{Delays, Scenario};
+use super::scripts::Script;
 
 /// Who is calling, from the API key.
 #[derive(Debug, Clone)]
@@ -27,16 +32,32 @@ pub struct State {
     pub templates: Vec<Template>,
     /// In creation order, which is the order of list.
     pub machines: Vec<Machine>,
-    /// Team id -> the private network its machines join by default.
-    networks: HashMap<String, String>,
+    /// Machine id -> index in `machines`, rebuilt whenever `purge` removes machines.
+    index: HashMap<String, usize>,
+    /// When the next destroyed machine is gone (`i64::MAX`: none is being destroyed), so that
+    /// `purge` costs nothing until then.
+    next_gone_ms: i64,
+    /// The scenario's networks, then one per team and region (the default of a create).
+    pub networks: Vec<Network>,
+    /// In creation order, which is the order of list.
+    pub scripts: Vec<Script>,
+    pub delegations: Vec<Delegation>,
+    /// The private and public addresses live machines hold.
+    pub addresses: Addresses,
     pub ids: Ids,
     pub delays: Delays,
     availability: Vec<AvailabilityRule>,
     pub create_status: u16,
     pub faults: FaultQueue,
     requests: BTreeMap<String, u64>,
+    routes: BTreeMap<&'static str, u64>,
     machines_created: u64,
 }
+
+/// How many distinct request paths the stats count one by one.
+pub const MAX_PATHS: usize = 1000;
+/// The stats key of the requests past [`MAX_PATHS`] distinct paths.
+const OTHER_PATHS: &str = "(other paths)";
 
 impl State {
     pub fn new(scenario: Scenario) -> State {
@@ -48,18 +69,28 @@ impl State {
             .collect();
         let mut faults = FaultQueue::default();
         faults.extend(scenario.faults);
+        let mut ids = Ids::new(scenario.seed);
+        let mut all_networks = scenario.networks;
+        let added = networks::team_networks(&scenario.users, &all_networks, &mut ids);
+        all_networks.extend(added);
         State {
             users: scenario.users,
             keys,
             templates: scenario.templates,
             machines: Vec::new(),
-            networks: HashMap::new(),
-            ids: Ids::new(scenario.seed),
+            index: HashMap::new(),
+            next_gone_ms: i64::MAX,
+            networks: all_networks,
+            scripts: Vec::new(),
+            delegations: Vec::new(),
+            addresses: Addresses::default(),
+            ids,
             delays: scenario.delays,
             availability: scenario.availability,
             create_status: scenario.create_status,
             faults,
             requests: BTreeMap::new(),
+            routes: BTreeMap::new(),
             machines_created: 0,
         }
     }
@@ -77,13 +108,81 @@ impl State {
         })
     }
 
-    pub fn count_request(&mut self, method: &str, path: &str) {
-        *self.requests.entry(format!("{method} {path}")).or_default() += 1;
+    /// Counts a request by its route, and by its path as requested while fewer than
+    /// [`MAX_PATHS`] distinct paths were seen (the others share one key), so that the counts
+    /// stay small whatever paths clients send. Counters saturate instead of wrapping.
+    pub fn count_request(&mut self, method: &str, path: &str, route: &Route) {
+        let count = self.routes.entry(route.label()).or_default();
+        *count = count.saturating_add(1);
+        let key = format!("{method} {path}");
+        let key = if self.requests.len() < MAX_PATHS || self.requests.contains_key(&key) {
+            key
+        } else {
+            OTHER_PATHS.to_owned()
+        };
+        let count = self.requests.entry(key).or_default();
+        *count = count.saturating_add(1);
     }
 
     /// Forgets machines whose destroy has finished.
     pub fn purge(&mut self, now: i64) {
-        self.machines.retain(|m| m.phase_at(now) != Phase::Gone);
+        if now < self.next_gone_ms {
+            return;
+        }
+        let addresses = &mut self.addresses;
+        self.machines.retain(|m| {
+            let gone = m.phase_at(now) == Phase::Gone;
+            if gone {
+                // Its addresses go back to the pools.
+                addresses.release_private(&m.network_id, &m.private_ip);
+                if let Some(ip) = &m.public_ip {
+                    addresses.release_public(ip);
+                }
+            }
+            !gone
+        });
+        self.reindex();
+    }
+
+    /// Rebuilds the id index and the time of the next removal after `machines` changed.
+    pub fn reindex(&mut self) {
+        self.index = self
+            .machines
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        self.next_gone_ms = self
+            .machines
+            .iter()
+            .filter_map(Machine::gone_at)
+            .min()
+            .unwrap_or(i64::MAX);
+    }
+
+    /// Notes that a machine will be gone at `at` (its destroy was asked for).
+    pub fn gone_at(&mut self, at: i64) {
+        self.next_gone_ms = self.next_gone_ms.min(at);
+    }
+
+    /// The machine with this id, if there is one (gone ones may linger until `purge`).
+    pub fn machine(&self, id: &str) -> Option<&Machine> {
+        self.index.get(id).map(|&i| &self.machines[i])
+    }
+
+    /// The index of a machine the caller can see (being destroyed or not); else the 404.
+    pub fn visible_machine(
+        &mut self,
+        id: &str,
+        caller: &Caller,
+        now: i64,
+    ) -> Result<usize, ApiError> {
+        self.purge(now);
+        self.index
+            .get(id)
+            .copied()
+            .filter(|&i| State::machine_visible(&self.machines[i], caller))
+            .ok_or_else(ApiError::not_found)
     }
 
     /// Availability of a machine type in a region: the first matching scenario rule, else true.
@@ -97,30 +196,47 @@ impl State {
             .is_none_or(|r| r.available)
     }
 
-    /// The team's default network, made on first use.
-    pub fn network_of(&mut self, team_id: &str) -> String {
-        if let Some(id) = self.networks.get(team_id) {
-            return id.clone();
-        }
-        let id = self.ids.with_prefix("n", 6);
-        self.networks.insert(team_id.to_owned(), id.clone());
-        id
+    /// The network a team's machines join in a region when create names none.
+    pub fn default_network(&self, team_id: &str, region: &str) -> Option<&Network> {
+        self.networks
+            .iter()
+            .find(|n| n.team_id == team_id && n.region == region)
     }
 
-    /// A fresh id with `prefix` and `len` random characters that no machine or user has.
+    /// A fresh id with `prefix` and `len` random characters that no machine, user or script
+    /// has.
     pub fn fresh_id(&mut self, prefix: &str, len: usize) -> String {
         loop {
             let id = self.ids.with_prefix(prefix, len);
-            let taken =
-                self.machines.iter().any(|m| m.id == id) || self.users.iter().any(|u| u.id == id);
+            let taken = self.index.contains_key(&id)
+                || self.users.iter().any(|u| u.id == id)
+                || self.scripts.iter().any(|s| s.id == id);
             if !taken {
                 return id;
             }
         }
     }
 
+    pub fn machines_created(&self) -> u64 {
+        self.machines_created
+    }
+
+    pub fn set_machines_created(&mut self, n: u64) {
+        self.machines_created = n;
+    }
+
+    /// The address pools from the machines there are (after a restore).
+    pub fn rebuild_addresses(&mut self) {
+        self.addresses = Addresses::default();
+        for m in &self.machines {
+            self.addresses
+                .hold(&m.network_id, &m.private_ip, m.public_ip.as_deref());
+        }
+    }
+
     pub fn add_machine(&mut self, machine: Machine) {
-        self.machines_created += 1;
+        self.machines_created = self.machines_created.saturating_add(1);
+        self.index.insert(machine.id.clone(), self.machines.len());
         self.machines.push(machine);
     }
 
@@ -130,13 +246,27 @@ impl State {
     }
 
     /// Whether a machine is visible to a caller: the team's machines for an admin, one's own
-    /// machines for a member.
+    /// machines and those one was given access to for a member.
     pub fn machine_visible(machine: &Machine, caller: &Caller) -> bool {
         if caller.is_admin {
             machine.team_id == caller.team_id
         } else {
-            machine.user_id == caller.user_id
+            machine.user_id == caller.user_id || machine.accessors.contains(&caller.user_id)
         }
+    }
+
+    /// The index of a machine the caller can see, not being destroyed; else the API's 404.
+    pub fn usable_machine(
+        &mut self,
+        id: &str,
+        caller: &Caller,
+        now: i64,
+    ) -> Result<usize, ApiError> {
+        let index = self.visible_machine(id, caller, now)?;
+        if self.machines[index].destroying() {
+            return Err(ApiError::not_found());
+        }
+        Ok(index)
     }
 
     /// The body of `GET /__emulator/stats`.
@@ -149,10 +279,14 @@ impl State {
             .sum();
         json!({
             "requests": self.requests,
+            "routes": self.routes,
             "machines": self.machines.len(),
             "machinesCreated": self.machines_created,
             "users": self.users.len(),
             "events": events,
+            "networks": self.networks.len(),
+            "scripts": self.scripts.len(),
+            "delegations": self.delegations.len(),
             "faultsPending": self.faults.pending(),
         })
     }

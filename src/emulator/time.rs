@@ -26,6 +26,22 @@ pub fn iso8601(ms: i64) -> String {
     )
 }
 
+/// Milliseconds since the epoch at the start (00:00 UTC) of the first day of a month.
+pub fn month_start_ms(year: i64, month: i64) -> i64 {
+    days_from_civil(year, month, 1) * 86_400_000
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -51,5 +67,12 @@ mod tests {
         assert_eq!(iso8601(1_562_268_110_506), "2019-07-04T19:21:50.506Z");
         assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
         assert_eq!(iso8601(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(month_start_ms(1970, 1), 0);
+        assert_eq!(iso8601(month_start_ms(2000, 3)), "2000-03-01T00:00:00.000Z");
+        assert_eq!(
+            iso8601(month_start_ms(2019, 12)),
+            "2019-12-01T00:00:00.000Z"
+        );
+        assert_eq!(iso8601(month_start_ms(2020, 1)), "2020-01-01T00:00:00.000Z");
     }
 }

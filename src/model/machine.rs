@@ -489,6 +489,83 @@ impl Params for WaitParams {
     }
 }
 
+/// Parameters of `machines wait many` (client-side: polls `machines list`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WaitManyParams {
+    /// The machines to wait for (1 to [`WaitManyParams::MAX_MACHINES`], no repeats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_ids: Option<Vec<String>>,
+    /// `off`, `serviceready` or `ready` (any letter case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Time between polls; default [`WaitParams::DEFAULT_INTERVAL_MS`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_ms: Option<i64>,
+    /// Bound on the whole wait; default [`WaitParams::DEFAULT_TIMEOUT_MS`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<i64>,
+}
+
+impl WaitManyParams {
+    /// The most machines one wait follows.
+    pub const MAX_MACHINES: usize = 10_000;
+
+    pub fn new(machine_ids: &[&str], state: &str) -> WaitManyParams {
+        WaitManyParams {
+            machine_ids: Some(machine_ids.iter().map(|id| id.to_string()).collect()),
+            state: Some(state.into()),
+            ..WaitManyParams::default()
+        }
+    }
+
+    /// The target state, lower-cased.
+    pub fn target(&self) -> String {
+        self.state
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+}
+
+impl Params for WaitManyParams {
+    fn validate(&self) -> Result<()> {
+        let mut p = Problems::default();
+        match &self.machine_ids {
+            None => p.add("machineIds", "is required"),
+            Some(ids) if ids.is_empty() => p.add("machineIds", "must list at least one machine"),
+            Some(ids) if ids.len() > Self::MAX_MACHINES => p.add(
+                "machineIds",
+                format!("must list at most {} machines", Self::MAX_MACHINES),
+            ),
+            Some(ids) => {
+                let mut seen = std::collections::HashSet::new();
+                for id in ids {
+                    if id.trim().is_empty() {
+                        p.add("machineIds", "must not hold an empty id");
+                    } else if !seen.insert(id.as_str()) {
+                        p.add("machineIds", "must not repeat an id");
+                    }
+                }
+            }
+        }
+        let single = WaitParams {
+            machine_id: Some("checked above".into()),
+            state: self.state.clone(),
+            interval_ms: self.interval_ms,
+            timeout_ms: self.timeout_ms,
+        };
+        if let Err(error) = single.validate() {
+            if let Some(problems) = error.details().as_object() {
+                for (field, why) in problems {
+                    p.add(field, why.as_str().unwrap_or_default());
+                }
+            }
+        }
+        p.finish()
+    }
+}
+
 /// A machine as list, show, create and wait return it. Every field but `id` may be null or
 /// absent; unknown fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

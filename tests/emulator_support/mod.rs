@@ -112,6 +112,41 @@ impl Api {
         into_resp(request.send(body))
     }
 
+    /// A request with extra headers (and a body for POST).
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Resp {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        if let Some(key) = key {
+            builder = builder.header("x-api-key", key);
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        if body.is_empty() {
+            into_resp(self.agent.run(builder.body(()).expect("a valid request")))
+        } else {
+            into_resp(
+                self.agent
+                    .run(builder.body(body.to_vec()).expect("a valid request")),
+            )
+        }
+    }
+
+    /// POST as the admin, expecting 200 and JSON.
+    pub fn admin_post(&self, path: &str, body: Value) -> Value {
+        let r = self.post(path, Some(ADMIN_KEY), &body.to_string());
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.json()
+    }
+
     /// GET as the admin, expecting 200 and JSON.
     pub fn admin_json(&self, path: &str) -> Value {
         let r = self.get(path, Some(ADMIN_KEY));
@@ -162,6 +197,16 @@ pub fn create_body(extra: Value) -> Value {
         body[k] = v.clone();
     }
     body
+}
+
+/// True for an address of the three documentation blocks the emulator hands out as public.
+pub fn is_public_test_address(ip: &str) -> bool {
+    ["203.0.113.", "198.51.100.", "192.0.2."]
+        .iter()
+        .any(|block| {
+            ip.strip_prefix(block)
+                .is_some_and(|h| h.parse::<u8>().is_ok_and(|h| (1..255).contains(&h)))
+        })
 }
 
 /// Percent-encoding of a query value (every byte but unreserved characters).

@@ -197,7 +197,7 @@ def test_decode_error(client: ps.Client, emulator: Emulator) -> None:
         client.machines.list()
     e = caught.value
     assert (e.code, e.kind, e.http_status, e.details, e.operation) == (7, "decode", None, None, "machines_list")
-    assert e.message.startswith("unexpected response: ")
+    assert e.message.startswith("unexpected response at $")
 
 
 def test_machine_error_when_capacity_runs_out(capacity_emulator: Emulator) -> None:

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 func rssKiB() int64 {

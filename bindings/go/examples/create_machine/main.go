@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"time"
 
-	paperspace "paperspace/bindings/go"
+	paperspace "github.com/paperspace-client/paperspace/bindings/go"
 )
 
 func main() {

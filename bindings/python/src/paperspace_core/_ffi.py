@@ -133,6 +133,7 @@ OPERATIONS = (
     "scripts_text",
     "scripts_destroy",
     "resource_delegations_create",
+    "machines_wait_many",
 )
 for _op in OPERATIONS:
     _declare(f"ps_{_op}", c_int32, ClientPtr, c_char_p, OutString)
