@@ -660,6 +660,10 @@ class Client {
     std::string resource_delegations_create() const { return invoke("resource_delegations_create", {}, nullptr); }
     template <class T, detail::if_text<T> = 0>
     std::string resource_delegations_create(const T &params, const Cancel *cancel = nullptr) const { return invoke("resource_delegations_create", params, cancel); }
+    /** Polls the machine list until every machine of `machineIds` reaches `state`. Result: the machines, in the order asked. */
+    std::string machines_wait_many() const { return invoke("machines_wait_many", {}, nullptr); }
+    template <class T, detail::if_text<T> = 0>
+    std::string machines_wait_many(const T &params, const Cancel *cancel = nullptr) const { return invoke("machines_wait_many", params, cancel); }
 
 #if defined(PAPERSPACE_HAS_NLOHMANN_JSON)
     nlohmann::json templates_list(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("templates_list", params, cancel); }
@@ -683,6 +687,7 @@ class Client {
     nlohmann::json scripts_text(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_text", params, cancel); }
     nlohmann::json scripts_destroy(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("scripts_destroy", params, cancel); }
     nlohmann::json resource_delegations_create(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("resource_delegations_create", params, cancel); }
+    nlohmann::json machines_wait_many(const nlohmann::json &params, const Cancel *cancel = nullptr) const { return call("machines_wait_many", params, cancel); }
 #endif
     // clang-format on
 

@@ -1,6 +1,6 @@
 // Every operation ps_operations() lists has a method on paperspace::Client, and each method (text
-// and JSON overloads) reaches that operation; call() by name; the operations the emulator does
-// not serve yet answered through its faults, to check requests and results end to end.
+// and JSON overloads) reaches that operation; call() by name; the newer operations answered
+// through emulator faults (the exact request path and result text), then for real.
 #include <functional>
 #include <set>
 #include <string>
@@ -35,6 +35,7 @@ const Method METHODS[] = {
     METHOD(machines_utilization), METHOD(machines_set_access), METHOD(networks_list),
     METHOD(scripts_create),    METHOD(scripts_list),         METHOD(scripts_show),
     METHOD(scripts_text),      METHOD(scripts_destroy),      METHOD(resource_delegations_create),
+    METHOD(machines_wait_many),
 };
 #undef METHOD
 
@@ -111,7 +112,7 @@ struct Canned {
 };
 
 void answered_by_faults(const Client &client) {
-    check::section("the newer operations: requests and results, answered through emulator faults");
+    check::section("the newer operations: request paths and results, through emulator faults");
     const Canned cases[] = {
         {"machines_update", {{"machineId", "ps1"}, {"machineName", "renamed"}, {"shutdownTimeoutInHours", 24}},
          "POST /machines/ps1/updateMachinePublic", 204, "", "{}"},
@@ -164,6 +165,70 @@ void answered_by_faults(const Client &client) {
     CHECK_EQ(emulator::total_requests(), sent);
 }
 
+void newer_operations(const Client &client) {
+    check::section("the newer operations against the emulator");
+    json networks = client.networks_list(json::object());
+    CHECK_EQ(networks.size(), 3u);
+    for (const json &network : networks) {
+        CHECK_EQ(network["netmask"].get<std::string>(), "255.255.255.0");
+    }
+    CHECK_EQ(client.networks_list({{"id", networks[0]["id"]}}), json::array({networks[0]}));
+
+    json machine = client.machines_create(json{{"region", "East Coast (NY2)"},
+                                               {"machineType", "C4"},
+                                               {"size", 50},
+                                               {"billingType", "hourly"},
+                                               {"machineName", "cpp-newer"},
+                                               {"templateId", "t04azgph"}});
+    std::string id = machine["id"].get<std::string>();
+    client.machines_wait(json{{"machineId", id}, {"state", "ready"}, {"intervalMs", 50}});
+
+    CHECK_EQ(client.machines_update(json{{"machineId", id}, {"machineName", "cpp-renamed"}, {"shutdownTimeoutInHours", 24}}),
+             json::object());
+    json shown = client.machines_show(json{{"machineId", id}});
+    CHECK_EQ(shown["name"].get<std::string>(), "cpp-renamed");
+    CHECK_EQ(shown["shutdownTimeoutInHours"].get<int>(), 24);
+
+    std::string month = shown["dtCreated"].get<std::string>().substr(0, 7);
+    json usage = client.machines_utilization(json{{"machineId", id}, {"billingMonth", month}});
+    CHECK_EQ(usage["machineId"].get<std::string>(), id);
+    CHECK_EQ(usage["utilization"]["billingMonth"].get<std::string>(), month);
+    CHECK(usage["storageUtilization"].is_object());
+
+    json access = client.machines_set_access(json{{"machineId", id}, {"userId", "um7x2p4j"}, {"enableAccess", true}});
+    CHECK_EQ(access["id"].get<std::string>(), id);
+
+    json delegation_params = {{"machine", {{"ids", {id}}}}};
+    json delegations = client.resource_delegations_create(delegation_params);
+    CHECK_EQ(delegations.size(), 1u);
+    CHECK_EQ(delegations[0]["delegation"], delegation_params);
+    CHECK_EQ(delegations[0]["accessTokenId"].get<std::string>().size(), 64u);
+
+    json script = client.scripts_create(json{{"scriptName", "cpp-script"}, {"scriptText", "echo \"hi\"\n"}});
+    std::string script_id = script["id"].get<std::string>();
+    CHECK_EQ(script["name"].get<std::string>(), "cpp-script");
+    json listed = client.scripts_list(json{{"name", "cpp-script"}});
+    CHECK_EQ(listed.size(), 1u);
+    CHECK_EQ(listed[0]["id"].get<std::string>(), script_id);
+    std::string script_ref = json{{"scriptId", script_id}}.dump();
+    CHECK_EQ(json::parse(client.scripts_show(script_ref))["machines"], json::array());
+    CHECK_EQ(client.scripts_text(script_ref), R"("echo \"hi\"\n")");
+    CHECK_EQ(client.scripts_text(json::parse(script_ref)).get<std::string>(), "echo \"hi\"\n");
+    CHECK_EQ(client.scripts_destroy(script_ref), "{}");
+    auto gone = ERROR_OF(api, client.scripts_show(script_ref));
+    if (gone) {
+        CHECK(gone->http_status() == 404);
+    }
+
+    json both = client.machines_wait_many(
+        json{{"machineIds", {id}}, {"state", "ready"}, {"intervalMs", 50}, {"timeoutMs", 10000}});
+    CHECK_EQ(both.size(), 1u);
+    CHECK_EQ(both[0]["id"].get<std::string>(), id);
+    CHECK_EQ(both[0]["name"].get<std::string>(), "cpp-renamed");
+
+    CHECK_EQ(client.machines_destroy(json{{"machineId", id}}), json::object());
+}
+
 } // namespace
 
 void test_operations() {
@@ -171,4 +236,5 @@ void test_operations() {
     coverage(client);
     call_by_name(client);
     answered_by_faults(client);
+    newer_operations(client);
 }
