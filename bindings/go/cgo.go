@@ -64,9 +64,9 @@ var operationNames = sync.OnceValue(func() map[string]*C.char {
 func libraryOperations() string { return C.GoString(C.ps_operations()) }
 
 // invoke runs one operation by name (ps_call), observing cancel (nil: none). params is NUL-free
-// JSON (encoding/json escapes NUL); the library only borrows the C copy for the duration of the
-// call. The result (or error) JSON is handed to use, then freed with ps_string_free: use must
-// not keep the slice.
+// JSON (encoding/json escapes NUL); the library reads it in place, since it only borrows it for
+// the duration of the call and the bytes hold no Go pointers (the cgo rules). The result (or
+// error) JSON is handed to use, then freed with ps_string_free: use must not keep the slice.
 func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
 	name, known := operationNames()[op]
 	if !known {
@@ -75,10 +75,10 @@ func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func
 		name = C.CString(op)
 		defer C.free(unsafe.Pointer(name))
 	}
-	cParams := C.CString(unsafe.String(unsafe.SliceData(params), len(params)))
-	defer C.free(unsafe.Pointer(cParams))
+	params = append(params, 0) // the terminating NUL; usually within the slice's capacity
 	var out *C.char
-	status := C.ps_call(client, name, cParams, cancel, &out)
+	status := C.ps_call(client, name, (*C.char)(unsafe.Pointer(unsafe.SliceData(params))), cancel, &out)
+	yieldSometimes()
 	defer C.ps_string_free(out)
 	use(Status(status), cBytes(out))
 }
