@@ -302,19 +302,16 @@ func (c *Client) run(ctx context.Context, op string, params, out any) error {
 		}
 	}
 
+	status, text := invoke(op, c.ptr, cancel, body)
 	var perr *Error
-	invoke(op, c.ptr, cancel, body, func(status Status, text []byte) {
-		if status != StatusOK {
-			perr = parseError(status, op, text)
-			return
+	switch {
+	case status != StatusOK:
+		perr = parseError(status, op, text)
+	case out != nil:
+		if err := decodeResult(text, out); err != nil {
+			perr = newError(StatusDecode, op, "the result does not fit the Go type: "+err.Error(), nil)
 		}
-		if out != nil {
-			// decodeResult copies what it keeps, so nothing refers to the C string after this.
-			if err := decodeResult(text, out); err != nil {
-				perr = newError(StatusDecode, op, "the result does not fit the Go type: "+err.Error(), nil)
-			}
-		}
-	})
+	}
 	if release != nil {
 		cause := release()
 		switch {

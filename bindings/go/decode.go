@@ -15,32 +15,29 @@ import (
 // would: same value, same error.
 //
 // For the result types (*[]Template, *Machine, *[]Machine, *Availability, *[]User) a
-// hand-written decoder runs first: one pass over the text, no reflection, one copy of the text
-// that every unescaped string of the result points into. It handles only what it is sure to
+// hand-written decoder runs first: one pass over the text, no reflection, no copy of the text:
+// every unescaped string of the result is a substring of it. It handles only what it is sure to
 // decode as encoding/json does, and gives up (returns false, leaving out untouched) on anything
 // else: malformed JSON, a value of the wrong JSON type, a key that matches a field only without
 // regard to case, numbers that are not plain integers, very deep nesting. json.Unmarshal then
 // decodes the text, so that every value and every error is encoding/json's own. The fuzz test
 // FuzzDecode checks the two against each other.
-func decodeResult(text []byte, out any) error {
+func decodeResult(text string, out any) error {
 	if fastDecode(text, out) {
 		return nil
 	}
-	return json.Unmarshal(text, out)
+	return json.Unmarshal([]byte(text), out)
 }
 
 // fastDecode decodes text into out when out is one of the result types and the text is in the
 // decoder's domain, and reports whether it did. It writes to out only on success.
-func fastDecode(text []byte, out any) bool {
+func fastDecode(text string, out any) bool {
 	switch out.(type) {
 	case *[]Template, *Machine, *[]Machine, *Availability, *[]User:
 	default:
 		return false
 	}
-	d := decoder{data: text}
-	if len(text) > 0 {
-		d.s = string(text) // one copy; nothing refers to text (C memory) afterwards
-	}
+	d := decoder{s: text}
 	switch out := out.(type) {
 	case *[]Template:
 		return decodeList(&d, out, 96, (*decoder).template)
@@ -70,7 +67,7 @@ func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T)
 	var v []T
 	ok := d.list(func() bool {
 		if v == nil {
-			v = make([]T, 0, estimate(len(d.data), elemLen))
+			v = make([]T, 0, estimate(len(d.s), elemLen))
 		}
 		var zero T
 		v = append(v, zero)
@@ -95,15 +92,14 @@ const maxSkipDepth = 200
 
 // decoder reads one JSON text. Every method returns false to give up.
 type decoder struct {
-	data []byte
-	s    string // data as a string: unescaped strings of the result are substrings of it
+	s    string // the text: unescaped strings of the result are substrings of it
 	i    int
 	strs []string // storage for the *string fields, allocated in blocks
 }
 
 func (d *decoder) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
 		case ' ', '\t', '\n', '\r':
 			d.i++
 		default:
@@ -115,8 +111,8 @@ func (d *decoder) ws() {
 // peek skips whitespace and returns the next byte (0 at the end).
 func (d *decoder) peek() byte {
 	d.ws()
-	if d.i < len(d.data) {
-		return d.data[d.i]
+	if d.i < len(d.s) {
+		return d.s[d.i]
 	}
 	return 0
 }
@@ -124,12 +120,12 @@ func (d *decoder) peek() byte {
 // end accepts only whitespace after the value.
 func (d *decoder) end() bool {
 	d.ws()
-	return d.i == len(d.data)
+	return d.i == len(d.s)
 }
 
 // literal consumes word (true, false, null) at the current position.
 func (d *decoder) literal(word string) bool {
-	if len(d.data)-d.i >= len(word) && string(d.data[d.i:d.i+len(word)]) == word {
+	if len(d.s)-d.i >= len(word) && d.s[d.i:d.i+len(word)] == word {
 		d.i += len(word)
 		return true
 	}
@@ -312,7 +308,7 @@ func (d *decoder) skip(depth int) bool {
 // number consumes a JSON number and reports whether it is an integer (no fraction, no
 // exponent). ok is false for malformed numbers.
 func (d *decoder) number() (integer, ok bool) {
-	b, i := d.data, d.i
+	b, i := d.s, d.i
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -359,7 +355,7 @@ func (d *decoder) number() (integer, ok bool) {
 // strEnd consumes a JSON string (at its opening quote), checking its escapes and that it has no
 // control characters, and returns the index of its closing quote.
 func (d *decoder) strEnd() (int, bool) {
-	b := d.data
+	b := d.s
 	i := d.i + 1
 	for i < len(b) {
 		c := b[i]
@@ -380,8 +376,8 @@ func (d *decoder) strEnd() (int, bool) {
 				if i+6 > len(b) {
 					return 0, false
 				}
-				for _, h := range b[i+2 : i+6] {
-					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+				for j := i + 2; j < i+6; j++ {
+					if h := b[j]; !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
 						return 0, false
 					}
 				}
@@ -407,7 +403,7 @@ var plain = func() (t [256]bool) {
 // str consumes a JSON string (at its opening quote) and returns its value as encoding/json
 // decodes it.
 func (d *decoder) str() (string, bool) {
-	b := d.data
+	b := d.s
 	start := d.i + 1
 	i := start
 	ascii := true
@@ -422,7 +418,7 @@ func (d *decoder) str() (string, bool) {
 		}
 		break
 	}
-	if i < len(b) && b[i] == '"' && (ascii || utf8.Valid(b[start:i])) {
+	if i < len(b) && b[i] == '"' && (ascii || utf8.ValidString(b[start:i])) {
 		d.i = i + 1
 		return d.s[start:i], true
 	}
@@ -439,7 +435,7 @@ func (d *decoder) str() (string, bool) {
 
 // unquote is encoding/json's unquoteBytes without the quotes: escapes decoded, invalid UTF-8
 // and unpaired surrogates replaced by U+FFFD. s has been checked by strEnd.
-func unquote(s []byte) ([]byte, bool) {
+func unquote(s string) ([]byte, bool) {
 	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
 	for r := 0; r < len(s); {
 		switch c := s[r]; {
@@ -493,7 +489,7 @@ func unquote(s []byte) ([]byte, bool) {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
@@ -502,12 +498,13 @@ func unquote(s []byte) ([]byte, bool) {
 }
 
 // getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
+func getu4(s string) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
 	var r rune
-	for _, c := range s[2:6] {
+	for i := 2; i < 6; i++ {
+		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 			c = c - '0'
