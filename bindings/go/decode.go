@@ -4,7 +4,9 @@ package paperspace
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -642,20 +644,20 @@ func boolPtrField(d *decoder, dst **bool) bool {
 
 // The JSON names of each result struct, upper-cased (see unknown).
 var (
-	templateNames     = upperNames("id", "name", "label", "os", "dtCreated", "teamId", "userId", "region")
-	availabilityNames = upperNames("available")
-	userNames         = upperNames("id", "email", "firstname", "lastname", "dtCreated", "teamId", "isAdmin", "isOwner")
-	eventNames        = upperNames("name", "state", "errorMsg", "handle", "dtModified", "dtFinished", "dtCreated")
-	machineNames      = upperNames("id", "name", "os", "ram", "cpus", "gpu", "storageTotal", "storageUsed",
-		"machineType", "usageRate", "shutdownTimeoutInHours", "shutdownTimeoutForces", "performAutoSnapshot",
-		"autoSnapshotFrequency", "autoSnapshotSaveCount", "dynamicPublicIp", "agentType", "dtCreated", "state",
-		"updatesPending", "networkId", "privateIpAddress", "publicIpAddress", "region", "userId", "teamId",
-		"scriptId", "dtLastRun", "restorePointSnapshotId", "restorePointFrequency", "events")
+	templateNames     = upperNames[Template]()
+	availabilityNames = upperNames[Availability]()
+	userNames         = upperNames[User]()
+	eventNames        = upperNames[MachineEvent]()
+	machineNames      = upperNames[Machine]()
 )
 
-func upperNames(names ...string) []string {
-	for i, n := range names {
-		names[i] = asciiUpper(n)
+// upperNames is the JSON names of T's fields (from their tags), upper-cased.
+func upperNames[T any]() []string {
+	t := reflect.TypeFor[T]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names[i] = asciiUpper(name)
 	}
 	return names
 }
