@@ -25,6 +25,9 @@ package paperspace
 #cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 #cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace -lgcc_eh -lutil -lrt -lpthread -lm -ldl -lc
 #cgo paperspace_shared,!paperspace_static pkg-config: paperspace
+#cgo noescape ps_call
+#cgo nocallback ps_call
+#cgo nocallback ps_string_free
 
 #include <stdlib.h>
 #include "paperspace.h"

@@ -64,15 +64,18 @@ func fastDecode(text string, out any) bool {
 }
 
 // decodeList decodes a JSON array (or null) of one result type into *out, which it writes only
-// on success: elemLen is a typical element's length in bytes, to size the slice once.
+// on success: elemLen is the smallest likely length of one element's JSON (see estimate).
 func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T) bool) bool {
 	var v []T
 	ok := d.list(func() bool {
 		if v == nil {
-			v = make([]T, 0, estimate(len(d.s), elemLen))
+			v = make([]T, 0, estimate(d.s, elemLen))
 		}
-		var zero T
-		v = append(v, zero)
+		if len(v) < cap(v) {
+			v = v[:len(v)+1] // already zero: no copy of a zero element
+		} else {
+			v = append(v, *new(T))
+		}
 		return one(d, &v[len(v)-1])
 	}, func() { v = make([]T, 0) }, func() { v = nil })
 	if !ok || !d.end() {
@@ -82,10 +85,12 @@ func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T)
 	return true
 }
 
-// estimate is the initial capacity of a result slice: a guess at the number of elements from
-// the text's length and the smallest likely size of one element's JSON.
-func estimate(textLen, elemLen int) int {
-	return min(textLen/elemLen+1, 1024)
+// estimate is the initial capacity of a result slice: the number of '{' in the text (each
+// element is an object; usually exact, so the slice is allocated once, even for 100,000
+// elements), but no more than one element per elemLen bytes, so that a text of braces (inside
+// strings, say) cannot make it allocate much more than the text's own size.
+func estimate(text string, elemLen int) int {
+	return min(strings.Count(text, "{"), len(text)/elemLen+1)
 }
 
 // maxSkipDepth bounds the nesting of the unknown values the decoder skips; deeper input goes to

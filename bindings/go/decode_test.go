@@ -205,3 +205,19 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// A list's slice is sized by its objects, and no more than one element per elemLen bytes
+// whatever braces the text holds.
+func TestDecodeEstimate(t *testing.T) {
+	if got := estimate(`[{"id":"a"},{"id":"b","x":{}}]`, 96); got != 1 {
+		t.Fatalf("short text: %d, want 1 (one element per 96 bytes, plus one)", got)
+	}
+	text := string(fixtureFiles(t)["../../benches/fixtures/templates10.json"])
+	if got := estimate(text, 96); got != 10 {
+		t.Fatalf("templates10.json: %d, want 10", got)
+	}
+	braces := `[{"id":"` + strings.Repeat("{", 9600) + `"}]`
+	if got := estimate(braces, 96); got != len(braces)/96+1 {
+		t.Fatalf("a text of braces: %d, want %d", got, len(braces)/96+1)
+	}
+}
