@@ -248,7 +248,9 @@ impl Client {
     /// `error` with the API key scrubbed from its message and details: every error passes
     /// here before it leaves the client (a server may echo the key back).
     pub(crate) fn scrubbed(&self, error: Error) -> Error {
-        let error = error.redacted(self.api_key.expose());
+        let error = error
+            .redacted(self.api_key.expose())
+            .without_secret_members();
         match &self.proxy_password {
             Some(password) => error.redacted(password.expose()),
             None => error,

@@ -160,6 +160,33 @@ impl Error {
         Error::new(Status::Panic, message)
     }
 
+    /// This error with the value of every member named like a secret (`accessTokenId`,
+    /// `password`, `apiKey`, ...: [`SECRET_MEMBERS`], any letter case) replaced, at any depth
+    /// of its details: a server may echo a secret the client never knew.
+    /// A `validation` error's details are the library's own per-field problems (`password:
+    /// "is required"`), not a server's: they are left as they are.
+    pub(crate) fn without_secret_members(mut self) -> Error {
+        if self.status != Status::Validation {
+            redact_members(&mut self.details);
+        }
+        self
+    }
+
+    /// This `api` error without the server's text: the message is `HTTP <status>` and every
+    /// string of the details but `name` and `status` is replaced. For an operation whose answer
+    /// holds a secret the client cannot know beforehand (a delegation's token), so that a
+    /// refusal quoting it in free text cannot leak it.
+    pub(crate) fn without_server_text(mut self) -> Error {
+        if self.status == Status::Api {
+            if let Some(code) = self.http_status {
+                self.message =
+                    format!("HTTP {code} (the server's text is withheld: it may hold a new token)");
+            }
+            redact_strings(&mut self.details, None);
+        }
+        self
+    }
+
     /// This error with `prefix` before its message.
     pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
         self.message.insert_str(0, prefix);
@@ -229,6 +256,50 @@ impl Error {
 }
 
 const REDACTED: &str = "<redacted>";
+
+/// Members whose values are secrets wherever they appear (compared without letter case).
+pub const SECRET_MEMBERS: [&str; 7] = [
+    "accesstokenid",
+    "accesstoken",
+    "token",
+    "password",
+    "apikey",
+    "api_key",
+    "x-api-key",
+];
+
+fn redact_members(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(redact_members),
+        Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if SECRET_MEMBERS.contains(&key.to_ascii_lowercase().as_str()) {
+                    *member = Value::String(REDACTED.into());
+                } else {
+                    redact_members(member);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces every string (and every number) below `key`, except the members `name` and
+/// `status`, which say what kind of refusal it was.
+fn redact_strings(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_strings(v, key)),
+        Value::Object(map) => {
+            for (k, member) in map.iter_mut() {
+                redact_strings(member, Some(k));
+            }
+        }
+        Value::String(_) | Value::Number(_) if !matches!(key, Some("name" | "status")) => {
+            *value = Value::String(REDACTED.into());
+        }
+        _ => {}
+    }
+}
 
 /// Secrets at least this long are scrubbed wherever they appear inside a text.
 pub const MIN_SCRUBBED_LEN: usize = 8;

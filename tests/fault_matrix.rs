@@ -533,7 +533,17 @@ fn check_row(row: &Row) -> Vec<String> {
             if error["operation"] != row.op.name() {
                 problems.push(format!("error JSON operation: {error}"));
             }
-            if fault == Fault::NonJson502 {
+            if fault == Fault::NonJson502 && row.op.answer_holds_a_secret() {
+                // The server's text is withheld: it could quote a token the client never knew.
+                if error["details"] != "<redacted>"
+                    || !error["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .starts_with("HTTP 502 (")
+                {
+                    problems.push(format!("server text not withheld: {error}"));
+                }
+            } else if fault == Fault::NonJson502 {
                 let raw = error["details"].as_str().unwrap_or_default();
                 if !raw.contains("502 Bad Gateway")
                     || error["message"] != "HTTP 502 with a non-JSON body"

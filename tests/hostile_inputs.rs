@@ -27,7 +27,7 @@ impl Rng {
 }
 
 /// Tokens that make generated inputs look like the JSON the targets parse.
-const TOKENS: [&str; 40] = [
+const TOKENS: &[&str] = &[
     "{",
     "}",
     "[",
@@ -68,6 +68,18 @@ const TOKENS: [&str; 40] = [
     "\u{0}",
     "\r\n",
     "\"password\"",
+    "\"scriptId\"",
+    "\"scriptText\"",
+    "\"scriptFile\"",
+    "\"/dev/zero\"",
+    "\"machine\"",
+    "\"ids\"",
+    "\"billingMonth\"",
+    "\"2019-04\"",
+    "\"enableAccess\"",
+    "\"accessTokenId\"",
+    "machines_show",
+    "\n",
 ];
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
@@ -199,8 +211,8 @@ fn abi_operation() {
 }
 
 #[test]
-fn abi_wait_cancellable() {
-    run_target("abi_wait_cancellable", targets::abi_wait_cancellable);
+fn abi_call_cancellable() {
+    run_target("abi_call_cancellable", targets::abi_call_cancellable);
 }
 
 #[test]
@@ -218,4 +230,69 @@ fn every_target_has_a_corpus() {
     for (name, _) in targets::TARGETS {
         assert!(corpus(name).len() >= 5, "{name}");
     }
+}
+
+/// The ABI targets pick operations by their index in `ps_operations()`, the decoders by their
+/// index in `Operation::ALL`: the same list, in the same order.
+#[test]
+fn the_targets_see_the_table() {
+    let described: Vec<String> = targets::operation_names()
+        .iter()
+        .map(|n| n.to_str().unwrap().to_string())
+        .collect();
+    let table: Vec<&str> = paperspace::Operation::ALL
+        .iter()
+        .map(|op| op.name())
+        .collect();
+    assert_eq!(described, table);
+}
+
+/// Adding an operation without its valid parameters and result members fails here.
+#[test]
+fn every_operation_has_its_case() {
+    for &op in paperspace::Operation::ALL {
+        let case = targets::case(op);
+        let params: serde_json::Value = serde_json::from_str(case.params)
+            .unwrap_or_else(|e| panic!("{}: the case's params are not JSON: {e}", op.name()));
+        assert!(params.is_object(), "{}", op.name());
+    }
+}
+
+/// Every operation has seeds in the corpus whose selector byte picks it: the corpus was
+/// written (tests/fuzz/make_corpus.py) for the table as it is.
+#[test]
+fn the_corpus_seeds_every_operation() {
+    let count = paperspace::Operation::ALL.len();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus");
+    let mut missing = Vec::new();
+    for (index, op) in paperspace::Operation::ALL.iter().enumerate() {
+        // (target, file name prefix, position of the selector byte)
+        for (target, prefix, at) in [
+            ("abi_operation", format!("{}-valid", op.name()), 0),
+            ("abi_call_cancellable", format!("{}-valid-", op.name()), 1),
+            ("decode_responses", format!("{}-200-", op.name()), 0),
+        ] {
+            let seeded = std::fs::read_dir(dir.join(target))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(&prefix)
+                })
+                .any(|p| {
+                    let data = std::fs::read(&p).unwrap();
+                    data.get(at)
+                        .is_some_and(|&b| usize::from(b) % count == index)
+                });
+            if !seeded {
+                missing.push(format!("{target}/{prefix}*"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no seed picking the operation (run tests/fuzz/make_corpus.py): {missing:?}"
+    );
 }

@@ -42,18 +42,24 @@ fn a_config_is_an_object_never_an_array() {
 fn parameters_are_objects_never_arrays() {
     let emu = emulator();
     let client = admin(&emu);
-    for (op, params) in [
-        (Operation::MachinesShow, r#"["ps1"]"#),
-        (Operation::MachinesStart, r#"["ps1"]"#),
-        (Operation::TemplatesList, "[]"),
-        (Operation::UsersList, r#"["uq8w3kz5"]"#),
-        (
-            Operation::MachinesCreate,
-            r#"["East Coast (NY2)", "C4", 50, "hourly", "m", "t04azgph"]"#,
-        ),
-    ] {
-        let err = client.call_json(op, params).unwrap_err();
-        assert_eq!(err.status(), Status::InvalidArgument, "{op:?} {params}");
+    // serde would read a struct from an array positionally: every operation of the table
+    // refuses arrays, whatever they hold.
+    let positional_create = r#"["East Coast (NY2)", "C4", 50, "hourly", "m", "t04azgph"]"#;
+    for &op in Operation::ALL {
+        for params in [
+            "[]",
+            r#"["ps1"]"#,
+            r#"[{"machineId": "ps1"}]"#,
+            positional_create,
+        ] {
+            let err = client.call_json(op, params).unwrap_err();
+            assert_eq!(
+                err.status(),
+                Status::InvalidArgument,
+                "{} {params}",
+                op.name()
+            );
+        }
     }
     let stats = emu.stats();
     assert_eq!(stats["requests"], json!({}), "nothing was sent");
@@ -88,4 +94,65 @@ fn long_but_legal_values_reach_the_server() {
             "{err}"
         ),
     }
+}
+
+/// `ps_operations()` describes, for every parameter, the JSON types it accepts; bindings and
+/// the hostile C caller rely on it. A parameter that accepts no type at all cannot be given.
+#[test]
+
+fn every_parameter_accepts_some_json_type() {
+    let untyped: Vec<String> = Operation::ALL
+        .iter()
+        .flat_map(|op| {
+            op.params()
+                .into_iter()
+                .filter(|field| field.types.is_empty())
+                .map(move |field| format!("{}.{}", op.name(), field.name))
+        })
+        .collect();
+    assert!(untyped.is_empty(), "no JSON type listed for {untyped:?}");
+}
+
+/// A `scriptFile` that never ends or never opens (a FIFO with no writer) must not hold the
+/// call past its time limit: the call's deadline bounds the whole call.
+#[test]
+
+fn a_script_file_that_blocks_does_not_outlive_the_deadline() {
+    use std::time::{Duration, Instant};
+    let fifo = std::env::temp_dir().join(format!("ps-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let client = Client::new(Config {
+        max_retries: Some(0),
+        timeout_ms: Some(500),
+        ..Config::new("key", "http://127.0.0.1:1")
+    })
+    .unwrap();
+    let params = json!({"scriptName": "f", "scriptFile": fifo.to_str().unwrap()}).to_string();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(
+            client
+                .call_json(Operation::ScriptsCreate, &params)
+                .map(drop),
+        );
+    });
+    let started = Instant::now();
+    let outcome = finished.recv_timeout(Duration::from_secs(3));
+    // Release a call still blocked in open(): a writer opens the FIFO and closes it.
+    if outcome.is_err() {
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+    }
+    let _ = std::fs::remove_file(&fifo);
+    let err = outcome
+        .unwrap_or_else(|_| panic!("still blocked after {:?}", started.elapsed()))
+        .unwrap_err();
+    assert!(
+        matches!(err.status(), Status::Timeout | Status::Validation),
+        "{err}"
+    );
 }

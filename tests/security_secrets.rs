@@ -1,15 +1,17 @@
-//! The API key and a new-user password never appear in an error (message, JSON, Debug,
-//! Display), in a log line of the emulator, or in the Debug output of the client, its config
-//! or the parameters: every output of every operation is captured and searched, on success,
-//! on validation failures, on server refusals and under every fault.
+//! The API key, a new-user password and a delegation's access token never appear in an error
+//! (message, JSON, Debug, Display), in a log line of the emulator, or in the Debug output of
+//! the client, its config, the parameters or a typed result: every output of every operation
+//! of the table is captured and searched, on success, on validation failures, on server
+//! refusals, under every fault, and against servers that echo the request back.
 #![cfg(feature = "emulator")]
 
 mod common;
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -90,6 +92,50 @@ fn new_user_create(name: &str, email: &str) -> Value {
     params["firstName"] = json!("Sansa");
     params["lastName"] = json!("Stark");
     params
+}
+
+/// Parameters of every operation that pass the library's rules, keyed by the operation's
+/// name; `machine` is the id of an existing machine. The create carries a new-user password.
+/// An operation of the table without an entry fails [`params_for`].
+fn valid_params(name: &str, machine: &str) -> Option<Value> {
+    Some(match name {
+        "templates_list" => json!({}),
+        "machines_create" => new_user_create("table", "table@example.com"),
+        "machines_availability" => json!({"region": "Europe (AMS1)", "machineType": "V100"}),
+        "machines_show" => json!({"machineId": machine}),
+        "machines_list" => json!({"limit": 5}),
+        "machines_wait" => {
+            json!({"machineId": machine, "state": "off", "intervalMs": 10, "timeoutMs": 100})
+        }
+        "machines_start" => json!({"machineId": "psnothere"}),
+        "machines_stop" | "machines_restart" => json!({"machineId": machine}),
+        "machines_destroy" => json!({"machineId": machine, "releasePublicIp": true}),
+        "users_list" => json!({"email": "nobody@example.com"}),
+        "machines_update" => json!({"machineId": machine, "machineName": "renamed"}),
+        "machines_utilization" => json!({"machineId": machine, "billingMonth": "2019-04"}),
+        "machines_set_access" => {
+            json!({"machineId": machine, "userId": "um7x2p4j", "enableAccess": true})
+        }
+        "networks_list" => json!({"region": "East Coast (NY2)"}),
+        "scripts_create" => json!({"scriptName": "s", "scriptText": "echo hi"}),
+        "scripts_list" => json!({}),
+        "scripts_show" | "scripts_text" | "scripts_destroy" => json!({"scriptId": "scnothere"}),
+        "resource_delegations_create" => json!({"machine": {"ids": [machine]}}),
+        "machines_wait_many" => {
+            json!({"machineIds": [machine, "psnothere"], "state": "off", "intervalMs": 10, "timeoutMs": 100})
+        }
+        _ => return None,
+    })
+}
+
+/// [`valid_params`] of `op`; panics naming the operation when it has none.
+fn params_for(op: Operation, machine: &str) -> Value {
+    valid_params(op.name(), machine).unwrap_or_else(|| {
+        panic!(
+            "no valid params for {} in tests/security_secrets.rs: add them to valid_params",
+            op.name()
+        )
+    })
 }
 
 #[test]
@@ -182,26 +228,11 @@ fn secrets_stay_out_of_errors_logs_and_debug_output() {
         .as_str()
         .unwrap()
         .to_string();
-    let others = [
-        (Operation::TemplatesList, json!({})),
-        (
-            Operation::MachinesAvailability,
-            json!({"region": "Europe (AMS1)", "machineType": "V100"}),
-        ),
-        (Operation::MachinesShow, json!({"machineId": id})),
-        (Operation::MachinesList, json!({"limit": 5})),
-        (
-            Operation::MachinesWait,
-            json!({"machineId": id, "state": "off", "intervalMs": 10, "timeoutMs": 100}),
-        ),
-        (Operation::MachinesStop, json!({"machineId": id})),
-        (Operation::MachinesStart, json!({"machineId": "psnothere"})),
-        (Operation::MachinesRestart, json!({"machineId": id})),
-        (Operation::UsersList, json!({"email": "nobody@example.com"})),
-        (Operation::MachinesDestroy, json!({"machineId": id})),
-    ];
-    for (op, params) in &others {
-        run(&mut out, *op, params);
+    // Every operation of the table, plain and faulted (the destroy, in table order, comes
+    // before operations that then find the machine gone: their refusals are outputs too).
+    for &op in Operation::ALL {
+        let params = params_for(op, &id);
+        run(&mut out, op, &params);
         for fault in [
             r#"{"status": 500}"#,
             r#"{"action": "close", "count": 2}"#,
@@ -209,7 +240,7 @@ fn secrets_stay_out_of_errors_logs_and_debug_output() {
             r#"{"status": 200, "body": "{\"unexpected\": true}"}"#,
         ] {
             emu.add_faults(fault).unwrap();
-            run(&mut out, *op, params);
+            run(&mut out, op, &params);
             clear_faults(&emu);
         }
     }
@@ -267,59 +298,278 @@ fn a_key_or_password_given_as_a_number_is_not_echoed() {
     assert!(!err.message().contains(digits), "{}", err.message());
 }
 
-/// A server that reflects the request it got (head and body) in its answer, like a debugging
-/// proxy would: the client must not hand the key or the password back to its caller.
-fn reflecting_server(status: u16, requests: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut served = 0;
-        while served < requests && Instant::now() < deadline {
-            let Ok((mut s, _)) = listener.accept() else {
-                thread::sleep(Duration::from_millis(5));
-                continue;
-            };
-            served += 1;
-            s.set_nonblocking(false).unwrap();
-            s.set_read_timeout(Some(Duration::from_millis(300)))
-                .unwrap();
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = s.read(&mut buf) {
-                request.extend_from_slice(&buf[..n]);
-            }
-            let text = String::from_utf8_lossy(&request).into_owned();
-            let body = json!({"error": {"status": status, "message": format!("bad request: {text}")}, "echo": text})
-                .to_string();
-            let answer = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = s.write_all(answer.as_bytes());
+/// How a [`Reflector`] puts the request it got (head and body, as text) into its answer.
+#[derive(Debug, Clone, Copy)]
+enum Echo {
+    /// 400 with an error object quoting the request, like a debugging proxy would.
+    Refusal,
+    /// 200 with the request as a bare JSON string (a decoder may quote it in its error).
+    BareString,
+    /// 200 with an array holding the request as a string.
+    StringInArray,
+}
+
+impl Echo {
+    fn answer(self, request: &str) -> (u16, String) {
+        match self {
+            Echo::Refusal => (
+                400,
+                json!({"error": {"status": 400, "message": format!("bad request: {request}")}, "echo": request})
+                    .to_string(),
+            ),
+            Echo::BareString => (200, json!(request).to_string()),
+            Echo::StringInArray => (200, json!([request]).to_string()),
         }
-    });
-    url
+    }
+}
+
+/// A loopback server that reflects every request it gets in its answer ([`Echo`]): the
+/// client must not hand the key or the password back to its caller in an error. Bounded: it
+/// stops accepting after 30 s or when dropped.
+struct Reflector {
+    url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Reflector {
+    fn start(echo: Echo) -> Reflector {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < deadline && !stopping.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => reflect(stream, echo),
+                    Err(_) => thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        Reflector {
+            url,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Reflector {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Reads one request (its head, then the body its `content-length` announces) and answers
+/// with it reflected.
+fn reflect(mut s: TcpStream, echo: Echo) {
+    s.set_nonblocking(false).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while request.len() < end + length {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let (status, body) = echo.answer(&String::from_utf8_lossy(&request));
+    let answer = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = s.write_all(answer.as_bytes());
 }
 
 #[test]
 fn a_server_echoing_the_request_does_not_make_the_client_leak() {
     let mut out = Outputs::default();
-    for status in [400, 200] {
-        // create with a new user: the create, then the users lookup, both echoed.
-        let url = reflecting_server(status, 2);
+    for echo in [Echo::Refusal, Echo::BareString, Echo::StringInArray] {
+        let server = Reflector::start(echo);
         let client = Client::new(Config {
             max_retries: Some(0),
-            ..Config::new(KEY, &url)
+            timeout_ms: Some(5_000),
+            ..Config::new(KEY, &server.url)
         })
         .unwrap();
-        let outcome = client.call_json(
-            Operation::MachinesCreate,
-            &new_user_create("echo", "echo@example.com").to_string(),
-        );
-        assert!(outcome.is_err(), "{outcome:?}");
-        out.outcome(Operation::MachinesCreate, &outcome);
+        for &op in Operation::ALL {
+            let params = params_for(op, "psecho1");
+            let outcome = client.call_json(op, &params.to_string());
+            match (&outcome, echo) {
+                (Err(err), _) => out.error(op, err),
+                (Ok(_), Echo::Refusal) => panic!("{}: a 400 gave a result", op.name()),
+                // A 2xx answer of the right shape is the server's own text, returned as it
+                // came (an operation answering 204, a string result): not an error.
+                (Ok(_), _) => {}
+            }
+        }
     }
+    // Every operation was refused at least once (the 400s), so the search covers all.
+    assert!(out.0.len() >= Operation::ALL.len() * 5);
+    let echoed = out.0.iter().filter(|t| t.contains("x-api-key")).count();
+    assert!(echoed > 0, "the servers' echoes reached the errors");
     out.assert_clean(&[KEY, PASSWORD]);
+}
+
+/// A delegation's token in a typed result never shows in its Debug output.
+#[test]
+fn a_delegation_token_does_not_debug_print() {
+    use paperspace::model::delegation::Delegation;
+    let token = TOKEN;
+    let body = json!([{"delegation": {"machine": {"ids": ["ps1"]}}, "isEnabled": true,
+        "accessTokenId": token, "dtCreated": "2019-04-01T10:00:00.000Z", "id": 7}])
+    .to_string();
+    let server = Answerer::start(200, body.clone());
+    let client = Client::new(Config::new(KEY, &server.url)).unwrap();
+    let created = client
+        .create_resource_delegation(&Delegation::machines(&["ps1"]))
+        .unwrap();
+    assert_eq!(
+        created[0].access_token_id.as_ref().map(|t| t.expose()),
+        Some(token)
+    );
+    let shown = format!("{created:?}");
+    assert!(!shown.contains(token), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+    // The JSON form returns the server's answer itself: the token is the result.
+    let text = client
+        .call_json(
+            Operation::ResourceDelegationsCreate,
+            r#"{"machine": {"ids": ["ps1"]}}"#,
+        )
+        .unwrap();
+    assert_eq!(text, body);
+}
+
+/// A server that answers every request with one fixed answer (bounded like [`Reflector`]).
+struct Answerer {
+    url: String,
+    _stop: StopOnDrop,
+}
+
+struct StopOnDrop(Arc<AtomicBool>, Option<JoinHandle<()>>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.1.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Answerer {
+    fn start(status: u16, body: String) -> Answerer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < deadline && !stopping.load(Ordering::SeqCst) {
+                let Ok((mut s, _)) = listener.accept() else {
+                    thread::sleep(Duration::from_millis(2));
+                    continue;
+                };
+                s.set_nonblocking(false).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(answer.as_bytes());
+            }
+        });
+        Answerer {
+            url,
+            _stop: StopOnDrop(stop, Some(thread)),
+        }
+    }
+}
+
+const TOKEN: &str = "tok-live-81c4e0b7d2a95f36";
+
+/// Runs a delegation create through both forms against a server answering `status` and
+/// `body`; the typed form must fail, and the token must stay out of every error. (The JSON
+/// form's result is the server's own text when it is an array of objects: the token is then
+/// the result, not an error.)
+fn delegation_errors_are_clean(answers: &[(u16, Value)]) {
+    use paperspace::model::delegation::Delegation;
+    let mut out = Outputs::default();
+    for (status, body) in answers {
+        let server = Answerer::start(*status, body.to_string());
+        let client = Client::new(Config {
+            max_retries: Some(0),
+            ..Config::new(KEY, &server.url)
+        })
+        .unwrap();
+        let op = Operation::ResourceDelegationsCreate;
+        if let Err(err) = client.call_json(op, r#"{"machine": {"ids": ["ps1"]}}"#) {
+            out.error(op, &err);
+        }
+        match client.create_resource_delegation(&Delegation::machines(&["ps1"])) {
+            Err(err) => out.error(op, &err),
+            Ok(created) => panic!("{status} {body}: accepted {created:?}"),
+        }
+    }
+    out.assert_clean(&[TOKEN]);
+}
+
+/// An answer to a delegation create that is not of its shape, with the new token in it: the
+/// decode error names where the shape broke, never the value found there.
+#[test]
+fn a_delegation_token_in_a_malformed_answer_stays_out_of_the_error() {
+    delegation_errors_are_clean(&[
+        (200, json!({"accessTokenId": TOKEN})),
+        (200, json!([TOKEN])),
+        (200, json!([{"accessTokenId": TOKEN}, TOKEN])),
+        (200, json!([{"accessTokenId": TOKEN, "isEnabled": TOKEN}])),
+        (200, json!([{"accessTokenId": TOKEN, "id": TOKEN}])),
+    ]);
+}
+
+/// A refusal of a delegation create whose body carries the token (a server echoing what it
+/// made): the token must not reach the error's details.
+#[test]
+
+fn a_delegation_token_in_a_refusal_stays_out_of_the_error() {
+    delegation_errors_are_clean(&[
+        (
+            409,
+            json!({"error": {"status": 409, "message": "exists"}, "accessTokenId": TOKEN}),
+        ),
+        (
+            500,
+            json!({"message": format!("created {TOKEN} but failed")}),
+        ),
+    ]);
 }

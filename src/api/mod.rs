@@ -24,7 +24,7 @@ pub use table::Operation;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Params;
 use call::Call;
 
@@ -32,6 +32,12 @@ use call::Call;
 pub const EMPTY_RESULT: &str = "{}";
 
 impl Operation {
+    /// Whether a successful answer holds a secret the client cannot know beforehand (a
+    /// delegation's token), so that errors must not quote the server's text.
+    pub fn answer_holds_a_secret(self) -> bool {
+        self == Operation::ResourceDelegationsCreate
+    }
+
     /// The row of the table, as `ps_operations()` publishes it.
     pub fn describe(self) -> Description {
         Description {
@@ -69,7 +75,18 @@ impl Client {
     ) -> Result<String> {
         let call = Call::new(self.timeout(), cancel);
         crate::transport::watching(cancel, || operation.run(self, params_json, &call))
-            .map_err(|error| self.scrubbed(error))
+            .map_err(|error| self.scrubbed_for(operation, error))
+    }
+
+    /// [`Client::scrubbed`], and for an operation whose answer holds a new secret, without the
+    /// server's text at all.
+    fn scrubbed_for(&self, operation: Operation, error: Error) -> Error {
+        let error = self.scrubbed(error);
+        if operation.answer_holds_a_secret() {
+            error.without_server_text()
+        } else {
+            error
+        }
     }
 
     /// The typed form of an operation that returns a value.
@@ -81,8 +98,8 @@ impl Client {
         let call = Call::new(self.timeout(), None);
         let body = self
             .request(operation, params, &call)
-            .map_err(|error| self.scrubbed(error))?;
-        decode(&body)
+            .map_err(|error| self.scrubbed_for(operation, error))?;
+        decode(&body).map_err(|error| self.scrubbed_for(operation, error))
     }
 
     /// The typed form of an operation the API answers with 204.

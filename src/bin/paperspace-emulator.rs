@@ -7,13 +7,13 @@ use std::process::ExitCode;
 
 use std::time::Duration;
 
-use paperspace::emulator::{Emulator, Logger, Scenario, Timeouts};
+use paperspace::emulator::{Emulator, Logger, Options, Scenario, Timeouts};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 const USAGE: &str = "\
-Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet] [--idle-timeout-ms N]
-                           [--header-timeout-ms N] [--body-timeout-ms N]
+Usage: paperspace-emulator [--listen ADDR] [--scenario FILE] [--quiet] [--state FILE]
+                           [--idle-timeout-ms N] [--header-timeout-ms N] [--body-timeout-ms N]
 
 Runs a local emulator of the Paperspace Core API.
 
@@ -21,6 +21,8 @@ Options:
   --listen ADDR          HOST:PORT to listen on (default 127.0.0.1:0, any free port)
   --scenario FILE        scenario JSON file (default: the built-in scenario)
   --quiet                do not log requests to stderr
+  --state FILE           load the state from FILE if it exists; save it there after changes
+                         (within about 100 ms) and on SIGINT/SIGTERM
   --idle-timeout-ms N    close a connection idle between requests this long (default 60000)
   --header-timeout-ms N  answer 408 to a request whose headers take longer (default 30000)
   --body-timeout-ms N    answer 408 to a request whose body takes longer (default 30000)
@@ -34,6 +36,7 @@ struct Args {
     listen: String,
     scenario: Option<String>,
     quiet: bool,
+    state: Option<String>,
     timeouts: Timeouts,
 }
 
@@ -53,6 +56,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         listen: "127.0.0.1:0".to_owned(),
         scenario: None,
         quiet: false,
+        state: None,
         timeouts: Timeouts::default(),
     };
     while let Some(arg) = args.next() {
@@ -71,6 +75,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--listen" => parsed.listen = value("--listen")?,
             "--scenario" => parsed.scenario = Some(value("--scenario")?),
             "--quiet" if inline.is_none() => parsed.quiet = true,
+            "--state" => parsed.state = Some(value("--state")?),
             "--idle-timeout-ms" => {
                 parsed.timeouts.idle = millis(&flag, &value("--idle-timeout-ms")?)?;
             }
@@ -132,11 +137,21 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr(), "{line}");
         }) as _
     });
-    let started = Emulator::start_with(&args.listen, scenario, args.timeouts, log);
+    let options = Options {
+        timeouts: args.timeouts,
+        log,
+        state_file: args.state.as_ref().map(Into::into),
+    };
+    let started = Emulator::start_with(&args.listen, scenario, options);
     let emulator = match started {
         Ok(e) => e,
+        // A state file that is not a state is a bad input, like a bad scenario.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("paperspace-emulator: bad {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            eprintln!("paperspace-emulator: cannot listen on {}: {e}", args.listen);
+            eprintln!("paperspace-emulator: cannot start on {}: {e}", args.listen);
             return ExitCode::FAILURE;
         }
     };

@@ -66,6 +66,25 @@ impl Addresses {
         Err(no_public())
     }
 
+    /// Marks a restored machine's addresses as in use.
+    pub fn hold(&mut self, network_id: &str, private_ip: &str, public_ip: Option<&str>) {
+        if let Some(host) = private_ip
+            .rsplit_once('.')
+            .and_then(|(_, h)| h.parse().ok())
+        {
+            self.private
+                .entry(network_id.to_owned())
+                .or_default()
+                .insert(host);
+        }
+        if let Some((block, host)) = public_ip.and_then(|ip| ip.rsplit_once('.')) {
+            let block = PUBLIC_BLOCKS.iter().position(|b| *b == block);
+            if let (Some(block), Ok(host @ 1..=254)) = (block, host.parse::<u64>()) {
+                self.public.insert(block as u64 * 254 + host - 1);
+            }
+        }
+    }
+
     pub fn release_private(&mut self, network_id: &str, ip: &str) {
         let host = ip.rsplit_once('.').and_then(|(_, h)| h.parse::<u8>().ok());
         if let (Some(used), Some(host)) = (self.private.get_mut(network_id), host) {

@@ -386,7 +386,7 @@ fn build_machine(
         id: state.fresh_id("ps", 7),
         name: text("machineName"),
         size_gb: f.get("size").and_then(Value::as_f64).unwrap_or(0.0) as u64,
-        agent_type: hardware::agent_type(&os),
+        agent_type: hardware::agent_type(&os).to_owned(),
         os,
         billing_type: text("billingType"),
         region,

@@ -2,7 +2,7 @@
 //! new access token for it. The token is a secret: it is only ever written in this answer,
 //! never in logs, stats or errors.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, Reply};
@@ -11,7 +11,10 @@ use super::render;
 use super::state::{Caller, State};
 use super::time::iso8601;
 
-/// A stored delegation. No `Debug`: the token must not end up in a debug print.
+/// A stored delegation. No `Debug`: the token must not end up in a debug print. It is written
+/// to the state file (readable by its owner only), as a real service keeps its tokens.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Delegation {
     pub id: u64,
     pub delegation: Map<String, Value>,
@@ -64,15 +67,8 @@ pub fn create(
         _ => return Err(ApiError::bad_request(SHAPE)),
     };
     let ids = machine_ids(&body)?;
-    state.purge(now);
     for id in &ids {
-        if !state
-            .machines
-            .iter()
-            .any(|m| m.id == *id && State::machine_visible(m, caller))
-        {
-            return Err(ApiError::not_found());
-        }
+        state.visible_machine(id, caller, now)?;
     }
     let token = ids::secret_token()
         .map_err(|_| ApiError::new(500, "No randomness for a new access token"))?;

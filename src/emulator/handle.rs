@@ -14,6 +14,7 @@ use super::log::Log;
 use super::machines;
 use super::networks;
 use super::openapi::OPENAPI_JSON;
+use super::persist::Persist;
 use super::query::Query;
 use super::routes::Route;
 use super::scripts;
@@ -55,17 +56,29 @@ pub struct Shared {
     wake: Condvar,
     log: Option<Log>,
     pub timeouts: Timeouts,
+    persist: Option<Persist>,
 }
 
 impl Shared {
-    pub fn new(state: State, log: Option<Log>, timeouts: Timeouts) -> Shared {
+    pub fn new(
+        state: State,
+        log: Option<Log>,
+        timeouts: Timeouts,
+        persist: Option<Persist>,
+    ) -> Shared {
         Shared {
             state: Mutex::new(state),
             stopping: Mutex::new(false),
             wake: Condvar::new(),
             log,
             timeouts,
+            persist,
         }
+    }
+
+    /// The state file's saver side, when there is a state file.
+    pub fn persist(&self) -> Option<&Persist> {
+        self.persist.as_ref()
     }
 
     /// True when there is a request log to write to.
@@ -182,6 +195,13 @@ fn handled(shared: &Shared, req: &Incoming, route: &Route, stage_fault: Option<&
         let mut state = shared.lock();
         api(&mut state, req, route, stage_fault)
     };
+    // Only POSTs change the state (reads only forget machines whose destroy is over, which a
+    // restart forgets the same way).
+    if req.method == "POST" {
+        if let Some(persist) = shared.persist() {
+            persist.changed();
+        }
+    }
     match answer {
         Ok(Answer::Reply(reply)) => Outcome::Reply(reply),
         Err(e) => Outcome::Reply(e.into()),

@@ -25,6 +25,15 @@ impl Ids {
         Ids { state }
     }
 
+    /// Where the generator is, to continue from there after a restart (the state file).
+    pub fn position(&self) -> u64 {
+        self.state
+    }
+
+    pub fn set_position(&mut self, state: u64) {
+        self.state = state;
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;

@@ -2,13 +2,15 @@
 //! is requested, so the state at any moment is computed from the clock when the machine is
 //! read: no timer threads, and reads are consistent with each other.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What the capacity error of a start says (the message of the real API).
 pub const CAPACITY_ERROR: &str =
     "This machine type can't start due to insufficient capacity. Please try again later.";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum EventKind {
     /// `starts`: an automatic start follows (startOnCreate).
     Create {
@@ -37,13 +39,17 @@ impl EventKind {
 
 /// One machine event: `new` from `created_ms`, `in progress` from `begin_ms`, `done` (or
 /// `error` when `error` is set) from `end_ms`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", from = "SavedEvent")]
 pub struct Event {
     pub kind: EventKind,
     pub handle: String,
     pub created_ms: i64,
     pub begin_ms: i64,
     pub end_ms: i64,
+    // Read through `SavedEvent` (`from` above); skipped here so that the derive does not ask
+    // for a `'static` input.
+    #[serde(skip_deserializing)]
     pub error: Option<&'static str>,
 }
 
@@ -115,7 +121,8 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Machine {
     pub id: String,
     pub name: String,
@@ -124,7 +131,7 @@ pub struct Machine {
     pub size_gb: u64,
     /// The template's OS text, shown as `os` once provisioned.
     pub os: String,
-    pub agent_type: &'static str,
+    pub agent_type: String,
     pub region: String,
     pub user_id: String,
     pub team_id: String,
@@ -153,7 +160,8 @@ pub struct Machine {
 
 /// A script attached to a machine, with what decides when it runs (copied from the script,
 /// which cannot be changed once created).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScriptLink {
     pub id: String,
     pub attached_ms: i64,
@@ -324,6 +332,32 @@ impl Machine {
     }
 }
 
+/// An event as a state file holds it: the error as text, which is read back as the one error
+/// events have (the capacity error).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SavedEvent {
+    kind: EventKind,
+    handle: String,
+    created_ms: i64,
+    begin_ms: i64,
+    end_ms: i64,
+    error: Option<String>,
+}
+
+impl From<SavedEvent> for Event {
+    fn from(saved: SavedEvent) -> Event {
+        Event {
+            kind: saved.kind,
+            handle: saved.handle,
+            created_ms: saved.created_ms,
+            begin_ms: saved.begin_ms,
+            end_ms: saved.end_ms,
+            error: saved.error.map(|_| CAPACITY_ERROR),
+        }
+    }
+}
+
 /// The state after an event has finished.
 fn settled(event: &Event) -> Phase {
     match event.kind {
@@ -347,7 +381,7 @@ mod tests {
             billing_type: "hourly".into(),
             size_gb: 50,
             os: "Ubuntu 18.04 Server".into(),
-            agent_type: "LinuxHeadless",
+            agent_type: "LinuxHeadless".into(),
             region: "Europe (AMS1)".into(),
             user_id: "u1".into(),
             team_id: "te1".into(),

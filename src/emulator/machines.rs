@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::error::{ApiError, Reply};
-use super::machine::{CAPACITY_ERROR, EventKind, Phase};
+use super::machine::{CAPACITY_ERROR, EventKind, Machine, Phase};
 use super::query::{self, Query};
 use super::render::{self, MachineView};
 use super::routes::MachineAction;
@@ -64,12 +64,8 @@ pub fn show(
     now: i64,
 ) -> Result<Reply, ApiError> {
     let id = required(query, "machineId")?;
-    state.purge(now);
-    let machine = state
-        .machines
-        .iter()
-        .find(|m| m.id == id && State::machine_visible(m, caller))
-        .ok_or_else(ApiError::not_found)?;
+    let index = state.visible_machine(id, caller, now)?;
+    let machine = &state.machines[index];
     Ok(Reply::json(
         200,
         render::to_json(&render::machine(machine, now, true)),
@@ -100,20 +96,30 @@ pub fn list(
     let skip = count(query, "skip", 0)?;
     state.purge(now);
     let filtered = query.filters(&FILTERS).next().is_some();
-    let views: Vec<MachineView> = state
-        .machines
-        .iter()
-        .filter(|m| State::machine_visible(m, caller))
-        .map(|m| render::machine(m, now, false))
-        .filter(|view| {
-            !filtered || {
+    // A machineId filter names at most one machine: look it up instead of scanning.
+    let candidates: Box<dyn Iterator<Item = &Machine>> = match query.get("machineId") {
+        Some(id) => Box::new(state.machine(id).into_iter()),
+        None => Box::new(state.machines.iter()),
+    };
+    let visible = candidates.filter(|m| State::machine_visible(m, caller));
+    let views: Vec<MachineView> = if filtered {
+        visible
+            .map(|m| render::machine(m, now, false))
+            .filter(|view| {
                 let value = serde_json::to_value(view).unwrap_or(Value::Null);
                 query::passes(&value, query, &FILTERS, field_of)
-            }
-        })
-        .skip(skip)
-        .take(limit)
-        .collect();
+            })
+            .skip(skip)
+            .take(limit)
+            .collect()
+    } else {
+        // Without filters only the machines of the page are rendered.
+        visible
+            .skip(skip)
+            .take(limit)
+            .map(|m| render::machine(m, now, false))
+            .collect()
+    };
     Ok(Reply::json(200, render::to_json(&views)))
 }
 
@@ -146,12 +152,7 @@ pub fn act(
     body: &[u8],
     now: i64,
 ) -> Result<Reply, ApiError> {
-    state.purge(now);
-    let index = state
-        .machines
-        .iter()
-        .position(|m| m.id == id && State::machine_visible(m, caller))
-        .ok_or_else(ApiError::not_found)?;
+    let index = state.visible_machine(id, caller, now)?;
     if action == MachineAction::Destroy {
         return destroy(state, caller, index, body, now);
     }
@@ -221,5 +222,6 @@ fn destroy(
     let handle = state.ids.uuid_v4();
     let duration = state.delays.destroy_ms as i64;
     state.machines[index].deactivate(handle, now, duration);
+    state.gone_at(now + duration);
     Ok(Reply::no_content())
 }

@@ -31,6 +31,7 @@ mod machines;
 mod multipart;
 mod networks;
 mod openapi;
+mod persist;
 mod query;
 mod records;
 mod render;
@@ -47,6 +48,7 @@ mod utilization;
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,18 +69,32 @@ pub const ADMIN_KEY: &str = "emulator-admin-key";
 /// The API key of the default scenario's plain team member.
 pub const MEMBER_KEY: &str = "emulator-member-key";
 
+/// How to run an emulator beyond its scenario; `Options::default()` is what
+/// [`Emulator::start`] uses.
+#[derive(Default)]
+pub struct Options {
+    /// How long idle and slow connections may take.
+    pub timeouts: Timeouts,
+    /// The request log (as in [`Emulator::start_with_logger`]).
+    pub log: Option<Logger>,
+    /// Loads the state from this file at start when it exists, and saves it there (atomically)
+    /// shortly after each change and at shutdown. docs/EMULATOR.md says what it holds.
+    pub state_file: Option<PathBuf>,
+}
+
 /// A running emulator. Dropping it shuts it down.
 pub struct Emulator {
     url: String,
     address: SocketAddr,
     shared: Arc<Shared>,
     server: Option<Server>,
+    saver: Option<persist::Saver>,
 }
 
 impl Emulator {
     /// Starts serving `scenario` on `listen` (e.g. `"127.0.0.1:0"` for any free port).
     pub fn start(listen: &str, scenario: Scenario) -> io::Result<Emulator> {
-        Emulator::start_with(listen, scenario, Timeouts::default(), None)
+        Emulator::start_with(listen, scenario, Options::default())
     }
 
     /// Like [`Emulator::start`], calling `log` with one line per request: method, path and
@@ -90,22 +106,47 @@ impl Emulator {
         scenario: Scenario,
         log: impl Fn(&str) + Send + Sync + 'static,
     ) -> io::Result<Emulator> {
-        Emulator::start_with(listen, scenario, Timeouts::default(), Some(Box::new(log)))
+        let options = Options {
+            log: Some(Box::new(log)),
+            ..Options::default()
+        };
+        Emulator::start_with(listen, scenario, options)
     }
 
-    /// The general form: connection `timeouts` and an optional request log (as in
-    /// [`Emulator::start_with_logger`]).
-    pub fn start_with(
-        listen: &str,
-        scenario: Scenario,
-        timeouts: Timeouts,
-        log: Option<Logger>,
-    ) -> io::Result<Emulator> {
-        let log = log.map(log::Log::start).transpose()?;
-        let shared = Arc::new(Shared::new(State::new(scenario), log, timeouts));
+    /// The general form, with [`Options`]. A state file that exists but cannot be read as a
+    /// state is an `InvalidData` error naming the file and what is wrong.
+    pub fn start_with(listen: &str, scenario: Scenario, options: Options) -> io::Result<Emulator> {
+        let mut state = State::new(scenario);
+        if let Some(path) = &options.state_file {
+            match std::fs::read_to_string(path) {
+                Ok(text) => persist::restore(&mut state, &text).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("state file {}: {e}", path.display()),
+                    )
+                })?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("state file {}: {e}", path.display()),
+                    ));
+                }
+            }
+        }
+        let persist = options.state_file.map(persist::Persist::new);
+        let log = options.log.map(log::Log::start).transpose()?;
+        let shared = Arc::new(Shared::new(state, log, options.timeouts, persist));
+        let saver = match shared.persist() {
+            Some(_) => Some(persist::Saver::start(Arc::clone(&shared))?),
+            None => None,
+        };
         let server = match Server::start(listen, Arc::clone(&shared)) {
             Ok(server) => server,
             Err(e) => {
+                if let Some(mut saver) = saver {
+                    saver.stop();
+                }
                 shared.close_log(Duration::ZERO);
                 return Err(e);
             }
@@ -116,6 +157,7 @@ impl Emulator {
             address,
             shared,
             server: Some(server),
+            saver,
         })
     }
 
@@ -156,6 +198,10 @@ impl Emulator {
         self.shared.stop();
         if let Some(mut server) = self.server.take() {
             server.stop();
+            // Everything the requests changed is in the file before the emulator is gone.
+            if let Some(mut saver) = self.saver.take() {
+                saver.stop();
+            }
             self.shared.close_log(LOG_DRAIN);
         }
     }

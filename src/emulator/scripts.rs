@@ -2,7 +2,7 @@
 //! parameters in the query string), list, show (with the machines that use the script), text
 //! and destroy (which detaches the script from its machines).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, Reply};
@@ -29,9 +29,12 @@ const FILTERS: [&str; 8] = [
 
 /// A stored script. A team administrator's scripts belong to the team, a member's to the
 /// member.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Script {
     pub id: String,
-    pub owner_type: &'static str,
+    /// `team` or `user`.
+    pub owner_type: String,
     pub owner_id: String,
     /// The owner's team, for visibility.
     pub team_id: String,
@@ -97,7 +100,7 @@ impl Script {
     fn view(&self) -> ScriptView<'_> {
         ScriptView {
             id: &self.id,
-            owner_type: self.owner_type,
+            owner_type: &self.owner_type,
             owner_id: &self.owner_id,
             name: &self.name,
             description: self.description.as_deref(),
@@ -259,7 +262,7 @@ pub fn create(
     };
     let script = Script {
         id: state.fresh_id("sc", 6),
-        owner_type,
+        owner_type: owner_type.to_owned(),
         owner_id,
         team_id: caller.team_id.clone(),
         name: name.to_owned(),

@@ -32,6 +32,11 @@ pub struct State {
     pub templates: Vec<Template>,
     /// In creation order, which is the order of list.
     pub machines: Vec<Machine>,
+    /// Machine id -> index in `machines`, rebuilt whenever `purge` removes machines.
+    index: HashMap<String, usize>,
+    /// When the next destroyed machine is gone (`i64::MAX`: none is being destroyed), so that
+    /// `purge` costs nothing until then.
+    next_gone_ms: i64,
     /// The scenario's networks, then one per team and region (the default of a create).
     pub networks: Vec<Network>,
     /// In creation order, which is the order of list.
@@ -73,6 +78,8 @@ impl State {
             keys,
             templates: scenario.templates,
             machines: Vec::new(),
+            index: HashMap::new(),
+            next_gone_ms: i64::MAX,
             networks: all_networks,
             scripts: Vec::new(),
             delegations: Vec::new(),
@@ -119,6 +126,9 @@ impl State {
 
     /// Forgets machines whose destroy has finished.
     pub fn purge(&mut self, now: i64) {
+        if now < self.next_gone_ms {
+            return;
+        }
         let addresses = &mut self.addresses;
         self.machines.retain(|m| {
             let gone = m.phase_at(now) == Phase::Gone;
@@ -131,6 +141,48 @@ impl State {
             }
             !gone
         });
+        self.reindex();
+    }
+
+    /// Rebuilds the id index and the time of the next removal after `machines` changed.
+    pub fn reindex(&mut self) {
+        self.index = self
+            .machines
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        self.next_gone_ms = self
+            .machines
+            .iter()
+            .filter_map(Machine::gone_at)
+            .min()
+            .unwrap_or(i64::MAX);
+    }
+
+    /// Notes that a machine will be gone at `at` (its destroy was asked for).
+    pub fn gone_at(&mut self, at: i64) {
+        self.next_gone_ms = self.next_gone_ms.min(at);
+    }
+
+    /// The machine with this id, if there is one (gone ones may linger until `purge`).
+    pub fn machine(&self, id: &str) -> Option<&Machine> {
+        self.index.get(id).map(|&i| &self.machines[i])
+    }
+
+    /// The index of a machine the caller can see (being destroyed or not); else the 404.
+    pub fn visible_machine(
+        &mut self,
+        id: &str,
+        caller: &Caller,
+        now: i64,
+    ) -> Result<usize, ApiError> {
+        self.purge(now);
+        self.index
+            .get(id)
+            .copied()
+            .filter(|&i| State::machine_visible(&self.machines[i], caller))
+            .ok_or_else(ApiError::not_found)
     }
 
     /// Availability of a machine type in a region: the first matching scenario rule, else true.
@@ -156,7 +208,7 @@ impl State {
     pub fn fresh_id(&mut self, prefix: &str, len: usize) -> String {
         loop {
             let id = self.ids.with_prefix(prefix, len);
-            let taken = self.machines.iter().any(|m| m.id == id)
+            let taken = self.index.contains_key(&id)
                 || self.users.iter().any(|u| u.id == id)
                 || self.scripts.iter().any(|s| s.id == id);
             if !taken {
@@ -165,8 +217,26 @@ impl State {
         }
     }
 
+    pub fn machines_created(&self) -> u64 {
+        self.machines_created
+    }
+
+    pub fn set_machines_created(&mut self, n: u64) {
+        self.machines_created = n;
+    }
+
+    /// The address pools from the machines there are (after a restore).
+    pub fn rebuild_addresses(&mut self) {
+        self.addresses = Addresses::default();
+        for m in &self.machines {
+            self.addresses
+                .hold(&m.network_id, &m.private_ip, m.public_ip.as_deref());
+        }
+    }
+
     pub fn add_machine(&mut self, machine: Machine) {
         self.machines_created = self.machines_created.saturating_add(1);
+        self.index.insert(machine.id.clone(), self.machines.len());
         self.machines.push(machine);
     }
 
@@ -192,11 +262,11 @@ impl State {
         caller: &Caller,
         now: i64,
     ) -> Result<usize, ApiError> {
-        self.purge(now);
-        self.machines
-            .iter()
-            .position(|m| m.id == id && State::machine_visible(m, caller) && !m.destroying())
-            .ok_or_else(ApiError::not_found)
+        let index = self.visible_machine(id, caller, now)?;
+        if self.machines[index].destroying() {
+            return Err(ApiError::not_found());
+        }
+        Ok(index)
     }
 
     /// The body of `GET /__emulator/stats`.

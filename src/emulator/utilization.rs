@@ -124,12 +124,8 @@ pub fn utilization(
     let month = required(query, "billingMonth")?;
     let (year, number) = parse_month(month)
         .ok_or_else(|| ApiError::bad_request("billingMonth must be a month as YYYY-MM"))?;
-    state.purge(now);
-    let m = state
-        .machines
-        .iter()
-        .find(|m| m.id == id && State::machine_visible(m, caller))
-        .ok_or_else(ApiError::not_found)?;
+    let index = state.visible_machine(id, caller, now)?;
+    let m = &state.machines[index];
     let (next_year, next_month) = if number == 12 {
         (year + 1, 1)
     } else {

@@ -65,7 +65,9 @@ fn accepted_types<P: Params>(key: &str) -> Vec<&'static str> {
 /// key reads as absent, and validation then says it is required).
 fn accepts<P: Params>(key: &str, sample: &Value) -> bool {
     match P::from_json(&json!({ key: sample }).to_string()) {
-        Err(_) => false,
+        // A sample of the right type may still lack what the type needs inside (an object's
+        // required members): only a type mismatch refuses the type.
+        Err(error) => !error.message().contains("invalid type"),
         Ok(params) => match params.validate() {
             Err(error) => error.details().get(key).and_then(Value::as_str) != Some("is required"),
             Ok(()) => true,

@@ -46,7 +46,21 @@ impl CreateScript {
     /// The text of `script_file`, or why it cannot be sent.
     fn read_file(path: &str) -> std::result::Result<String, String> {
         use std::io::Read;
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking open: a FIFO without a writer (or a device) must not block the call;
+        // only a regular file is read.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| format!("cannot be read: {e}"))?;
+        let is_file = file
+            .metadata()
+            .map_err(|e| format!("cannot be read: {e}"))?
+            .is_file();
+        if !is_file {
+            return Err("must be a regular file".to_string());
+        }
         let mut bytes = Vec::new();
         // One byte over the limit is enough to know it is too large.
         let limit = rules::MAX_SCRIPT_BYTES as u64 + 1;

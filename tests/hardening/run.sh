@@ -32,6 +32,8 @@ INCLUDE_DIR=${INCLUDE_DIR:-$ROOT/include}
 OUT=$ROOT/target/hardening
 mkdir -p "$OUT"
 CC=${CC:-cc}
+# The small JSON scanner of the C binding, which hostile uses to read ps_operations().
+JSONSCAN_DIR=$ROOT/bindings/c/common
 SYS_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
 # A key and a password that must never show up in any output.
 SECRET_KEY="sk-hardening-3b9f1c07d2e84a6f"
@@ -166,9 +168,10 @@ build_hostile() {
     local flavour=$1
     shift
     mkdir -p "$OUT/$flavour"
-    "$CC" -std=c11 -Wall -Wextra -Wpedantic -Werror -D_DEFAULT_SOURCE -O1 -g "$@" \
-        -I"$INCLUDE_DIR" -o "$OUT/$flavour/hostile" "$HERE/hostile.c" \
-        "$LIB_DIR/libpaperspace.a" "${SYS_LIBS[@]}"
+    # -rdynamic: hostile looks the ps_<name> exports up by name (dlsym).
+    "$CC" -std=c11 -Wall -Wextra -Wpedantic -Werror -D_DEFAULT_SOURCE -O1 -g -rdynamic "$@" \
+        -I"$INCLUDE_DIR" -I"$JSONSCAN_DIR" -o "$OUT/$flavour/hostile" "$HERE/hostile.c" \
+        "$JSONSCAN_DIR/jsonscan.c" "$LIB_DIR/libpaperspace.a" "${SYS_LIBS[@]}"
 }
 
 hostile_asan() {
@@ -302,7 +305,11 @@ python_asan() {
     grep -E -q '[0-9]+ passed' "$OUT/python-asan.out"
 }
 
-FUZZ_TARGETS=(abi_client_new abi_operation abi_wait_cancellable decode_responses decode_models)
+# Every target of the cargo-fuzz project (tests/fuzz/fuzz_targets/<name>.rs).
+FUZZ_TARGETS=()
+for f in "$ROOT"/tests/fuzz/fuzz_targets/*.rs; do
+    FUZZ_TARGETS+=("$(basename "$f" .rs)")
+done
 
 install_cargo_fuzz() {
     if ! cargo fuzz --version >/dev/null 2>&1; then

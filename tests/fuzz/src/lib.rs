@@ -4,13 +4,18 @@
 //! includes this file with `#[path]`. It uses only the public surface: the C ABI exports and
 //! `Client::call_json` against a tiny in-process HTTP server.
 //!
+//! The operations come from the table: the ABI targets read `ps_operations()` and call
+//! `ps_call` by name, the decoders iterate `Operation::ALL`. What a target needs beyond the
+//! table (valid parameters, the members of a result's objects) is in one map keyed by the
+//! operation's name, `CASES`; an operation without an entry fails loudly.
+//!
 //! Every target panics (a finding) when an oracle fails: a call returned `panic` (99) or
 //! `internal` (98), an out string was missing or not the documented JSON, the error code and
 //! the returned status disagree, or a decoder accepted a body of the wrong shape.
 
 #![allow(clippy::missing_safety_doc, dead_code)]
 
-use std::ffi::{CStr, c_char};
+use std::ffi::{CStr, CString, c_char};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::ptr;
@@ -30,49 +35,49 @@ pub struct PsCancel {
     _private: [u8; 0],
 }
 
-type OpFn = unsafe extern "C" fn(*const PsClient, *const c_char, *mut *mut c_char) -> i32;
-
 unsafe extern "C" {
     fn ps_client_new(config: *const c_char, out: *mut *mut PsClient, err: *mut *mut c_char) -> i32;
     fn ps_client_free(client: *mut PsClient);
-    fn ps_templates_list(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_create(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_availability(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_show(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_list(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_wait(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_wait_cancellable(
+    fn ps_call(
         c: *const PsClient,
+        operation: *const c_char,
         p: *const c_char,
         cancel: *const PsCancel,
         o: *mut *mut c_char,
     ) -> i32;
-    fn ps_machines_start(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_stop(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_restart(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_machines_destroy(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
-    fn ps_users_list(c: *const PsClient, p: *const c_char, o: *mut *mut c_char) -> i32;
+    fn ps_operations() -> *const c_char;
     fn ps_string_free(s: *mut c_char);
     fn ps_cancel_new() -> *mut PsCancel;
     fn ps_cancel_trigger(cancel: *const PsCancel);
+    fn ps_cancel_set_timeout(cancel: *const PsCancel, timeout_ms: u64);
     fn ps_cancel_free(cancel: *mut PsCancel);
     fn ps_status_name(code: i32) -> *const c_char;
     fn ps_version() -> *const c_char;
 }
 
-const OPS: [(&str, OpFn); 11] = [
-    ("templates_list", ps_templates_list),
-    ("machines_create", ps_machines_create),
-    ("machines_availability", ps_machines_availability),
-    ("machines_show", ps_machines_show),
-    ("machines_list", ps_machines_list),
-    ("machines_wait", ps_machines_wait),
-    ("machines_start", ps_machines_start),
-    ("machines_stop", ps_machines_stop),
-    ("machines_restart", ps_machines_restart),
-    ("machines_destroy", ps_machines_destroy),
-    ("users_list", ps_users_list),
-];
+/// The names of the operations, as the C ABI describes them (`ps_operations()`), in table
+/// order: the ABI targets pick an operation by its index here and call it through `ps_call`.
+pub fn operation_names() -> &'static [CString] {
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let text = unsafe { CStr::from_ptr(ps_operations()) }
+            .to_str()
+            .expect("ps_operations() is UTF-8");
+        let described: Vec<Value> = serde_json::from_str(text).expect("ps_operations() is JSON");
+        let names: Vec<CString> = described
+            .iter()
+            .map(|op| CString::new(op["name"].as_str().expect("a name")).unwrap())
+            .collect();
+        assert!(!names.is_empty(), "ps_operations() lists no operation");
+        names
+    })
+}
+
+/// The operation a selector byte picks, by its index in `ps_operations()`.
+fn pick(selector: u8) -> &'static CStr {
+    let names = operation_names();
+    &names[usize::from(selector) % names.len()]
+}
 
 /// The statuses a call may return (never `internal` or `panic`).
 const EXPECTED: [i32; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -163,9 +168,14 @@ pub fn abi_client_new(data: &[u8]) {
     unsafe { ps_client_free(client) };
 }
 
-/// Target `abi_operation`: the first byte picks one of the 11 `ps_<resource>_<verb>(client,
-/// params, out)` exports, the rest is `params_json`; the client points at a closed port. Also
-/// asks `ps_status_name` about the first four bytes as a code.
+/// The selector byte of `abi_operation` that names the operation in the input instead.
+pub const NAMED: u8 = 0xff;
+
+/// Target `abi_operation`: the first byte picks an operation of `ps_operations()` (by index,
+/// modulo their number), the rest is `params_json`, through `ps_call` without a cancel token;
+/// the client points at a closed port. With the first byte [`NAMED`], the rest is the
+/// operation's name, a newline, then the params: an unknown name must be `invalid_argument`.
+/// Also asks `ps_status_name` about the first four bytes as a code.
 pub fn abi_operation(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
@@ -175,63 +185,116 @@ pub fn abi_operation(data: &[u8]) {
         let name = unsafe { CStr::from_ptr(ps_status_name(code)) };
         assert!(!name.to_bytes().is_empty());
     }
-    let (name, op) = OPS[usize::from(selector) % OPS.len()];
-    if name == "machines_wait" && waits_long(rest) {
+    let (name, params) = if selector == NAMED {
+        let split = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let params = rest.get(split + 1..).unwrap_or_default();
+        (c_string(&rest[..split]), params)
+    } else {
+        (pick(selector).to_bytes_with_nul().to_vec(), rest)
+    };
+    let known = operation_names()
+        .iter()
+        .any(|n| n.to_bytes_with_nul() == name.as_slice());
+    let label = String::from_utf8_lossy(&name[..name.len() - 1]).into_owned();
+    let params = c_string(params);
+    let mut out = ptr::null_mut();
+    let status = unsafe {
+        ps_call(
+            closed_port_client(),
+            name.as_ptr().cast(),
+            params.as_ptr().cast(),
+            ptr::null(),
+            &mut out,
+        )
+    };
+    let text = unsafe { take_out(&label, status, out) };
+    if !known {
+        assert_eq!(status, 1, "unknown operation {label:?}: {text:.300}");
+        // A name that is text gets the list of the known ones.
+        if std::str::from_utf8(&name).is_ok() {
+            assert!(
+                text.contains("machines_show"),
+                "the message lists the operations: {text:.300}"
+            );
+        }
         return;
     }
-    let params = c_string(rest);
-    let mut out = ptr::null_mut();
-    let status = unsafe { op(closed_port_client(), params.as_ptr().cast(), &mut out) };
-    let text = unsafe { take_out(name, status, out) };
     // Nothing can succeed against a closed port; start/stop/... never return a result.
     assert_ne!(
         status, 0,
-        "{name}: success against a closed port: {text:.200}"
+        "{label}: success against a closed port: {text:.200}"
     );
     assert!(
         matches!(status, 1 | 2 | 4 | 5),
-        "{name}: status {status}: {text:.300}"
+        "{label}: status {status}: {text:.300}"
     );
 }
 
-/// Target `abi_wait_cancellable`: params for `ps_machines_wait_cancellable`, with a cancel flag
-/// that is NULL, fresh, or already triggered (first byte).
-pub fn abi_wait_cancellable(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else {
+/// How `abi_call_cancellable` sets up the call's `ps_cancel` (first byte, modulo 5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CancelMode {
+    /// No token (NULL).
+    Null,
+    /// A fresh token, never triggered.
+    Fresh,
+    /// A token triggered before the call.
+    Triggered,
+    /// A token whose deadline (`ps_cancel_set_timeout(0)`) has passed.
+    Expired,
+    /// A token with the largest deadline (`u64::MAX` ms: must not overflow).
+    Far,
+}
+
+/// Target `abi_call_cancellable`: the first byte sets up the cancel token ([`CancelMode`]),
+/// the second picks an operation of `ps_operations()`, the rest is `params_json`, through
+/// `ps_call` against a closed port. A call that gets past its parameters ends `cancelled`
+/// on a triggered token and `timeout` on an expired one.
+pub fn abi_call_cancellable(data: &[u8]) {
+    let [mode, selector, rest @ ..] = data else {
         return;
     };
-    if waits_long(rest) && selector % 3 != 2 {
-        return;
-    }
+    let mode = [
+        CancelMode::Null,
+        CancelMode::Fresh,
+        CancelMode::Triggered,
+        CancelMode::Expired,
+        CancelMode::Far,
+    ][usize::from(*mode) % 5];
+    let name = pick(*selector);
+    let label = name.to_string_lossy().into_owned();
     let params = c_string(rest);
-    let cancel = match selector % 3 {
-        0 => ptr::null_mut(),
+    let cancel = match mode {
+        CancelMode::Null => ptr::null_mut(),
         _ => unsafe { ps_cancel_new() },
     };
-    if selector % 3 == 2 {
-        unsafe { ps_cancel_trigger(cancel) };
+    match mode {
+        CancelMode::Triggered => unsafe { ps_cancel_trigger(cancel) },
+        CancelMode::Expired => unsafe { ps_cancel_set_timeout(cancel, 0) },
+        CancelMode::Far => unsafe { ps_cancel_set_timeout(cancel, u64::MAX) },
+        CancelMode::Null | CancelMode::Fresh => {}
     }
     let mut out = ptr::null_mut();
     let status = unsafe {
-        ps_machines_wait_cancellable(
+        ps_call(
             closed_port_client(),
+            name.as_ptr(),
             params.as_ptr().cast(),
             cancel,
             &mut out,
         )
     };
-    let text = unsafe { take_out("machines_wait_cancellable", status, out) };
-    assert!(
-        matches!(status, 1 | 2 | 4 | 5 | 8),
-        "wait: status {status}: {text:.300}"
-    );
+    let text = unsafe { take_out(&label, status, out) };
     unsafe { ps_cancel_free(cancel) };
-}
-
-/// A wait is bounded by its own timeout only after its first poll; against a closed port the
-/// first poll fails at once, so every wait ends fast. Kept as a hook should that change.
-fn waits_long(_params: &[u8]) -> bool {
-    false
+    let allowed: &[i32] = match mode {
+        // Bad parameters are reported before the token is looked at.
+        CancelMode::Triggered => &[1, 2, 8],
+        CancelMode::Expired => &[1, 2, 5],
+        CancelMode::Null | CancelMode::Fresh | CancelMode::Far => &[1, 2, 4, 5],
+    };
+    assert!(
+        allowed.contains(&status),
+        "{label} ({mode:?}): status {status}, want one of {allowed:?}: {text:.300}"
+    );
 }
 
 // ---- response decoders, through Client::call_json against an in-process server ----
@@ -305,45 +368,202 @@ fn decode_client() -> &'static Client {
     })
 }
 
-/// Valid parameters of each operation, so every call reaches the server.
-fn valid_params(op: Operation) -> &'static str {
-    match op {
-        Operation::MachinesCreate => {
-            r#"{"region": "East Coast (NY2)", "machineType": "C4", "size": 50, "billingType": "hourly", "machineName": "f", "templateId": "t1", "email": "a@b.co", "password": "pw-fuzz", "firstName": "A", "lastName": "B"}"#
-        }
-        Operation::MachinesAvailability => r#"{"region": "Europe (AMS1)", "machineType": "V100"}"#,
-        Operation::MachinesWait => {
-            r#"{"machineId": "ps1", "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#
-        }
-        Operation::MachinesShow
-        | Operation::MachinesStart
-        | Operation::MachinesStop
-        | Operation::MachinesRestart => r#"{"machineId": "ps1"}"#,
-        Operation::MachinesDestroy => r#"{"machineId": "ps1", "releasePublicIp": true}"#,
-        Operation::MachinesUpdate => {
-            r#"{"machineId": "ps1", "machineName": "renamed", "shutdownTimeoutInHours": 8, "autoSnapshotFrequency": null}"#
-        }
-        Operation::MachinesUtilization => r#"{"machineId": "ps1", "billingMonth": "2019-04"}"#,
-        Operation::MachinesSetAccess => {
-            r#"{"machineId": "ps1", "userId": "u1", "enableAccess": true}"#
-        }
-        Operation::ScriptsCreate => r#"{"scriptName": "s", "scriptText": "echo hi"}"#,
-        Operation::ScriptsShow | Operation::ScriptsText | Operation::ScriptsDestroy => {
-            r#"{"scriptId": "sc1"}"#
-        }
-        Operation::ResourceDelegationsCreate => r#"{"machine": {"ids": ["ps1"]}}"#,
-        Operation::MachinesWaitMany => {
-            r#"{"machineIds": ["ps1"], "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#
-        }
-        _ => "{}",
-    }
+/// The members a 2xx result's objects must have (the array's elements, for an array result).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Members {
+    /// A string `id` (templates, machines, users, networks, scripts).
+    Id,
+    /// A boolean `available`.
+    Available,
+    /// Any members.
+    Any,
 }
 
-/// Whether `body` has the shape docs/ABI.md says `op` returns: an array of objects with a
-/// string `id`, an object with a string `id`, or `{"available": bool}`; other members are not
-/// looked at. (Through serde's ignoring path, like the client: JSON's grammar allows a lone
-/// surrogate escape or `1e400` in a member, which `serde_json::Value` could not hold.)
-/// A JSON object, whatever its members (never an array read positionally).
+/// What the targets need of one operation beyond the table: parameters that pass the
+/// library's rules (so that a call reaches the server), and the members of its result's
+/// objects (the table says whether the result is an array, an object, a string or empty).
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    pub params: &'static str,
+    pub members: Members,
+}
+
+/// Every operation's [`Case`], keyed by name. An operation of the table without one fails
+/// [`case`] (and the replay test `every_operation_has_its_case`).
+const CASES: &[(&str, Case)] = &[
+    (
+        "templates_list",
+        Case {
+            params: r#"{"os": "Ubuntu 18.04 Server", "label": null}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_create",
+        Case {
+            params: r#"{"region": "East Coast (NY2)", "machineType": "C4", "size": 50, "billingType": "hourly", "machineName": "f", "templateId": "t1", "email": "a@b.co", "password": "pw-fuzz", "firstName": "A", "lastName": "B"}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_availability",
+        Case {
+            params: r#"{"region": "Europe (AMS1)", "machineType": "V100"}"#,
+            members: Members::Available,
+        },
+    ),
+    (
+        "machines_show",
+        Case {
+            params: r#"{"machineId": "ps1"}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_list",
+        Case {
+            params: r#"{"state": "ready", "limit": 10, "skip": 0}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_wait",
+        Case {
+            params: r#"{"machineId": "ps1", "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_start",
+        Case {
+            params: r#"{"machineId": "ps1"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_stop",
+        Case {
+            params: r#"{"machineId": "ps1"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_restart",
+        Case {
+            params: r#"{"machineId": "ps1"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_destroy",
+        Case {
+            params: r#"{"machineId": "ps1", "releasePublicIp": true}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "users_list",
+        Case {
+            params: r#"{"email": "a@b.co"}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "machines_update",
+        Case {
+            params: r#"{"machineId": "ps1", "machineName": "renamed", "shutdownTimeoutInHours": 8, "autoSnapshotFrequency": null}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_utilization",
+        Case {
+            params: r#"{"machineId": "ps1", "billingMonth": "2019-04"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_set_access",
+        Case {
+            params: r#"{"machineId": "ps1", "userId": "u1", "enableAccess": true}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "networks_list",
+        Case {
+            params: r#"{"region": "East Coast (NY2)"}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "scripts_create",
+        Case {
+            params: r#"{"scriptName": "s", "scriptText": "echo hi", "runOnce": true}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "scripts_list",
+        Case {
+            params: r#"{"isEnabled": true}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "scripts_show",
+        Case {
+            params: r#"{"scriptId": "sc1"}"#,
+            members: Members::Id,
+        },
+    ),
+    (
+        "scripts_text",
+        Case {
+            params: r#"{"scriptId": "sc1"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "scripts_destroy",
+        Case {
+            params: r#"{"scriptId": "sc1"}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "resource_delegations_create",
+        Case {
+            params: r#"{"machine": {"ids": ["ps1"]}}"#,
+            members: Members::Any,
+        },
+    ),
+    (
+        "machines_wait_many",
+        Case {
+            params: r#"{"machineIds": ["ps1"], "state": "ready", "intervalMs": 1, "timeoutMs": 50}"#,
+            members: Members::Id,
+        },
+    ),
+];
+
+/// The [`Case`] of `op`; panics naming the operation when it has none.
+pub fn case(op: Operation) -> Case {
+    CASES
+        .iter()
+        .find(|(name, _)| *name == op.name())
+        .map(|(_, case)| *case)
+        .unwrap_or_else(|| {
+            panic!(
+                "no case for the operation {}: add its valid params and result members to CASES in tests/fuzz/src/lib.rs",
+                op.name()
+            )
+        })
+}
+
+/// A JSON object, whatever its members (never an array read positionally). Read through
+/// serde's ignoring path, like the client: JSON's grammar allows a lone surrogate escape or
+/// `1e400` in a member, which `serde_json::Value` could not hold.
 struct AnyObject;
 
 impl<'de> serde::Deserialize<'de> for AnyObject {
@@ -367,7 +587,9 @@ impl<'de> serde::Deserialize<'de> for AnyObject {
     }
 }
 
-fn has_documented_shape(op: Operation, body: &str) -> bool {
+/// Whether `text` is an object with the members `members` asks for (or, with `array`, an
+/// array of such objects); other members are not looked at.
+fn has_members(members: Members, array: bool, text: &str) -> bool {
     #[derive(serde::Deserialize)]
     struct Identified {
         #[allow(dead_code)]
@@ -378,34 +600,48 @@ fn has_documented_shape(op: Operation, body: &str) -> bool {
         #[allow(dead_code)]
         available: bool,
     }
-    match (op, op.result_kind()) {
-        (Operation::MachinesAvailability, _) => serde_json::from_str::<Available>(body).is_ok(),
-        (Operation::MachinesUtilization | Operation::MachinesSetAccess, _) => {
-            serde_json::from_str::<AnyObject>(body).is_ok()
+    fn reads<T: serde::de::DeserializeOwned>(array: bool, text: &str) -> bool {
+        if array {
+            serde_json::from_str::<Vec<T>>(text).is_ok()
+        } else {
+            serde_json::from_str::<T>(text).is_ok()
         }
-        (Operation::ResourceDelegationsCreate, _) => {
-            serde_json::from_str::<Vec<AnyObject>>(body).is_ok()
-        }
-        (_, ResultKind::Array) => serde_json::from_str::<Vec<Identified>>(body).is_ok(),
-        (_, ResultKind::String) => serde_json::from_str::<String>(body).is_ok(),
-        _ => serde_json::from_str::<Identified>(body).is_ok(),
+    }
+    match members {
+        Members::Id => reads::<Identified>(array, text),
+        Members::Available => reads::<Available>(array, text),
+        Members::Any => reads::<AnyObject>(array, text),
     }
 }
 
-/// Target `decode_responses`: the first byte picks the operation and the status the server
-/// answers with, the rest is the body. Oracles: a 2xx answer is the body unchanged when it has
-/// the documented shape and a `decode` error otherwise (`{}` for the 204 operations, whatever
-/// the body); a non-2xx answer is an `api` error with that HTTP status whose details are the
-/// body parsed as JSON, or its text.
+/// Whether `body` has the shape docs/ABI.md says `op` returns: the table's result kind, with
+/// the members of its [`Case`] in each object.
+fn has_documented_shape(op: Operation, body: &str) -> bool {
+    let members = case(op).members;
+    match op.result_kind() {
+        ResultKind::Array => has_members(members, true, body),
+        ResultKind::Object => has_members(members, false, body),
+        ResultKind::String => serde_json::from_str::<String>(body).is_ok(),
+        ResultKind::Empty => true,
+    }
+}
+
+/// Target `decode_responses`: the first byte picks the operation (by its index in the table,
+/// modulo their number), the second the status the server answers with, the rest is the
+/// body. Oracles: a 2xx answer is the body unchanged when it has the documented shape and a
+/// `decode` error otherwise (`{}` for the 204 operations, whatever the body); a non-2xx answer
+/// is an `api` error with that HTTP status whose details are the body parsed as JSON, or its
+/// text.
 pub fn decode_responses(data: &[u8]) {
-    let Some((&selector, body)) = data.split_first() else {
+    let [selector, answer, body @ ..] = data else {
         return;
     };
-    let op = Operation::ALL[usize::from(selector) % Operation::ALL.len()];
-    let status = DECODE_STATUSES[usize::from(selector / 16) % DECODE_STATUSES.len()];
+    let op = Operation::ALL[usize::from(*selector) % Operation::ALL.len()];
+    let status = DECODE_STATUSES[usize::from(*answer) % DECODE_STATUSES.len()];
+    let params = case(op).params;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     *ANSWER.lock().unwrap() = (status, body.to_vec());
-    let outcome = decode_client().call_json(op, valid_params(op));
+    let outcome = decode_client().call_json(op, params);
     // A 204 answer has no body, whatever bytes follow its head.
     let body: &[u8] = if status == 204 { b"" } else { body };
     let text = String::from_utf8_lossy(body);
@@ -489,17 +725,55 @@ pub fn decode_responses(data: &[u8]) {
             } else {
                 e.details()
             };
-            match serde_json::from_str::<Value>(&text) {
-                Ok(parsed) => assert_eq!(details, &parsed, "{op:?}: details are not the body"),
-                Err(_) if text.trim().is_empty() => assert!(details.is_null()),
-                Err(_) => assert_eq!(details, &Value::String(text.into_owned())),
-            }
+            let expected = match serde_json::from_str::<Value>(&text) {
+                Ok(parsed) => parsed,
+                Err(_) if text.trim().is_empty() => Value::Null,
+                Err(_) => Value::String(text.into_owned()),
+            };
+            assert_eq!(
+                details,
+                &as_scrubbed(expected, op.answer_holds_a_secret(), None),
+                "{op:?}: details are not the body, scrubbed"
+            );
             let json = e.to_json(op.name()).to_string();
             assert!(
                 !json.contains("pw-fuzz"),
                 "the password leaked: {json:.300}"
             );
         }
+    }
+}
+
+/// What the client's scrubber must make of a server's error body: the values of members named
+/// like secrets replaced; for an operation whose answer holds a secret, every string and number
+/// but `name` and `status` replaced too.
+fn as_scrubbed(value: Value, withhold: bool, key: Option<&str>) -> Value {
+    const REDACTED: &str = "<redacted>";
+    let secret_member = key.is_some_and(|k| {
+        paperspace::error::SECRET_MEMBERS.contains(&k.to_ascii_lowercase().as_str())
+    });
+    match value {
+        _ if secret_member => Value::String(REDACTED.into()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = as_scrubbed(v, withhold, Some(&k));
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|v| as_scrubbed(v, withhold, key))
+                .collect(),
+        ),
+        Value::String(_) | Value::Number(_)
+            if withhold && !matches!(key, Some("name" | "status")) =>
+        {
+            Value::String(REDACTED.into())
+        }
+        other => other,
     }
 }
 
@@ -510,7 +784,11 @@ static SERIAL: Mutex<()> = Mutex::new(());
 /// `paperspace::model` (what the typed Rust API returns), checking that what decodes
 /// re-encodes and decodes to the same value.
 pub fn decode_models(data: &[u8]) {
+    use paperspace::model::delegation::ResourceDelegation;
     use paperspace::model::machine::{Availability, Machine, MachineEvent};
+    use paperspace::model::network::Network;
+    use paperspace::model::script::{Script, ScriptDetails};
+    use paperspace::model::settings::Utilization;
     use paperspace::model::template::Template;
     use paperspace::model::user::User;
     fn round_trip<T>(data: &[u8])
@@ -531,6 +809,12 @@ pub fn decode_models(data: &[u8]) {
     round_trip::<User>(data);
     round_trip::<Vec<User>>(data);
     round_trip::<Availability>(data);
+    round_trip::<Utilization>(data);
+    round_trip::<Vec<Network>>(data);
+    round_trip::<Script>(data);
+    round_trip::<Vec<Script>>(data);
+    round_trip::<ScriptDetails>(data);
+    round_trip::<Vec<ResourceDelegation>>(data);
 }
 
 /// A target's body.
@@ -540,7 +824,7 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: [(&str, Target); 5] = [
     ("abi_client_new", abi_client_new),
     ("abi_operation", abi_operation),
-    ("abi_wait_cancellable", abi_wait_cancellable),
+    ("abi_call_cancellable", abi_call_cancellable),
     ("decode_responses", decode_responses),
     ("decode_models", decode_models),
 ];

@@ -1,6 +1,0 @@
-#![no_main]
-//! libFuzzer entry of the `abi_wait_cancellable` target; the body is in src/lib.rs.
-
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| paperspace_fuzz::abi_wait_cancellable(data));
