@@ -433,7 +433,7 @@ for round in $(seq "$MEM_ROUNDS"); do
         fi
     done
 done
-kill "$BIG_PID"
+kill "$BIG_PID" 2>/dev/null || true
 
 # ---------------------------------------------------------------------------------------------
 # Fleet waits, against the emulator: FLEET machines created, then waited for with
@@ -463,7 +463,7 @@ EOF
     else
         log "fleet failed: $(tail -n 2 "$WORK/client.err")"
     fi
-    kill "$EMU_PID"
+    kill "$EMU_PID" 2>/dev/null || true
 else
     log "no Go or no emulator ($EMULATOR): the fleet rows are skipped"
 fi
