@@ -14,7 +14,7 @@ VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 SONAME    := libpaperspace.so.$(shell echo $(VERSION) | awk -F. '{print ($$1 == 0 ? "0." $$2 : $$1)}')
 SUBMAKE   := LIB_DIR=$(LIB_DIR) EMULATOR=$(EMULATOR) INCLUDE_DIR=$(ROOT)/include
 
-.PHONY: all lib emulator test test-rust check-header lint test-c test-cpp test-python test-go test-hardening demo install install-debug uninstall bench fuzz stress clean
+.PHONY: all lib emulator wheel test test-rust check-header lint test-c test-cpp test-python test-go test-hardening demo install install-debug uninstall bench fuzz stress clean
 
 all: lib emulator
 
@@ -59,8 +59,13 @@ test-c: lib emulator
 test-cpp: lib emulator
 	$(MAKE) -C bindings/cpp test $(SUBMAKE)
 
+# The Python package's sdist and manylinux wheel in dist/ (bindings/python/README.md).
+wheel:
+	$(MAKE) -C bindings/python dist DIST_DIR=$(ROOT)/dist
+
+# Also builds the distributions and tests them installed in fresh venvs.
 test-python: lib emulator
-	$(MAKE) -C bindings/python test $(SUBMAKE)
+	$(MAKE) -C bindings/python test $(SUBMAKE) DIST_DIR=$(ROOT)/dist
 
 test-go: lib emulator
 	$(MAKE) -C bindings/go test $(SUBMAKE)
