@@ -6,13 +6,15 @@
 # call_json), the C ABI from C, the Python and Go bindings, and what users would otherwise pick
 # (Python requests and http.client, Go net/http). Clients run round-robin for several rounds;
 # the report gives medians of rounds and ratios to the floor, PASS/MISS against the targets, and
-# never fails on a number.
+# never fails on a number. Then: one call from a fresh process, threads sharing one client, the
+# peak memory of a 16 MiB answer, and the requests of waits for 200 machines (the emulator).
 #
 # Environment: LIB_DIR (libpaperspace.{a,so}), INCLUDE_DIR (paperspace.h), both set by `make
-# bench`. BENCH_QUICK=1: a short run for development. BENCH_PIN=split|same|none (default split:
-# server on the last CPU, clients on CPU 0). BENCH_SERVER=auto|rust|nginx (default auto: the one
-# with the lower sequential latency). BENCH_OUT: where results.jsonl and report.txt go
-# (default target/bench-results). EMULATOR is not used: the server here is static.
+# bench`. BENCH_QUICK=1: a short run for development. BENCH_PIN=same|split|none (default same:
+# server and clients on CPU 0). BENCH_SERVER=auto|rust|nginx (default auto: the one with the
+# lower sequential latency). BENCH_OUT: where results.jsonl and report.txt go (default
+# target/bench-results). EMULATOR: the paperspace-emulator binary for the fleet rows (set by
+# `make bench`; the other rows use the static server here).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,13 +23,19 @@ INCLUDE_DIR=${INCLUDE_DIR:-$ROOT/include}
 OUT=${BENCH_OUT:-$ROOT/target/bench-results}
 PIN=${BENCH_PIN:-same}
 SERVER_CHOICE=${BENCH_SERVER:-auto}
+EMULATOR=${EMULATOR:-$ROOT/target/emulator/release/paperspace-emulator}
 export CARGO_TARGET_DIR=${BENCH_TARGET_DIR:-$ROOT/target/bench}
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
     ROUNDS=3 SECS=0.3 WARMUP=100 CEIL_SECS=0.5 WRK_SECS=1 THREAD_ROUNDS=1 THREAD_SECS=0.5 SPAWNS=5
+    MEM_ROUNDS=1
 else
     ROUNDS=7 SECS=1.0 WARMUP=300 CEIL_SECS=1.5 WRK_SECS=2 THREAD_ROUNDS=3 THREAD_SECS=1.5 SPAWNS=20
+    MEM_ROUNDS=3
 fi
+# The fleet rows: FLEET machines, polled every FLEET_INTERVAL_MS, each ready FLEET_PROVISION_MS
+# after its create (a few intervals).
+FLEET=200 FLEET_INTERVAL_MS=500 FLEET_PROVISION_MS=2000
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -384,6 +392,81 @@ for round in $(seq "$THREAD_ROUNDS"); do
         done
     done
 done
+
+# ---------------------------------------------------------------------------------------------
+# Memory per call: peak RSS growth of one templates list whose answer is just under the 16 MiB
+# body cap (the 10 templates repeated), in a fresh process after one small call; and the time
+# of such a call. A server of its own (nginx has no such answer), pinned as the clients are.
+BIG=$WORK/big.json
+python3 - "$TEMPLATES" "$BIG" <<'EOF'
+import json, sys
+texts = [json.dumps(t, separators=(",", ":")) for t in json.load(open(sys.argv[1]))]
+limit = 16 * 1024 * 1024 - 4096  # under the library's MAX_BODY_BYTES with the response head
+out, size = [], 2
+while size + len(texts[len(out) % len(texts)]) + 1 <= limit:
+    out.append(texts[len(out) % len(texts)])
+    size += len(out[-1]) + 1
+open(sys.argv[2], "w").write("[" + ",".join(out) + "]")
+EOF
+"${SERVER_PIN[@]}" "$BIN/server" --templates "$TEMPLATES" --machine "$MACHINE" --big "$BIG" --max-seconds 600 \
+    >"$WORK/big-server.out" &
+BIG_PID=$!
+PIDS+=("$BIG_PID")
+for _ in $(seq 100); do [[ -s $WORK/big-server.out ]] && break; sleep 0.05; done
+BIG_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/big-server.out")
+MCLIENTS=(floor rust rust_json c)
+[[ $HAVE_GO == 1 ]] && MCLIENTS+=(go_binding go_nethttp)
+[[ $HAVE_PY == 1 ]] && MCLIENTS+=(python_binding)
+log "memory: ${MCLIENTS[*]} x $MEM_ROUNDS rounds, an answer of $(stat -c %s "$BIG") bytes"
+for round in $(seq "$MEM_ROUNDS"); do
+    for client in "${MCLIENTS[@]}"; do
+        case $client in
+            floor | rust | rust_json) CMD=("$RSB" memory "$client" "$BIG_URL" 3) ;;
+            c) CMD=("$CB" memory "$BIG_URL" 3) ;;
+            go_*) CMD=("$GB" memory "${client#go_}" "$BIG_URL" 3) ;;
+            python_*) CMD=(python3 "$ROOT/benches/python/bench.py" memory "${client#python_}" "$BIG_URL" 3) ;;
+        esac
+        if line=$("${CLIENT_PIN[@]}" timeout 120 "${CMD[@]}" 2>"$WORK/client.err"); then
+            add_line memory "$round" "$line"
+        else
+            log "memory $client failed: $(tail -n 2 "$WORK/client.err")"
+        fi
+    done
+done
+kill "$BIG_PID" 2>/dev/null || true
+
+# ---------------------------------------------------------------------------------------------
+# Fleet waits, against the emulator: FLEET machines created, then waited for with
+# WaitForMachines (one list request per interval) and with one WaitForMachine per machine; the
+# emulator's /__emulator/stats routes count the requests. Go binding only (it runs both).
+if [[ $HAVE_GO == 1 && -x $EMULATOR ]]; then
+    log "fleet waits: $FLEET machines, interval ${FLEET_INTERVAL_MS} ms, ready ${FLEET_PROVISION_MS} ms after create"
+    python3 - "$ROOT/src/emulator/default_scenario.json" "$FLEET_PROVISION_MS" >"$WORK/fleet.json" <<'EOF'
+import json, sys
+scenario = json.load(open(sys.argv[1]))
+scenario["delays"]["provisionMs"] = int(sys.argv[2])
+print(json.dumps(scenario))
+EOF
+    "$EMULATOR" --listen 127.0.0.1:0 --scenario "$WORK/fleet.json" --quiet >"$WORK/emulator.out" 2>&1 &
+    EMU_PID=$!
+    PIDS+=("$EMU_PID")
+    EMU_URL=""
+    for _ in $(seq 100); do
+        EMU_URL=$(sed -n 's/.*"url": *"\([^"]*\)".*/\1/p' "$WORK/emulator.out")
+        [[ -n $EMU_URL ]] && break
+        sleep 0.05
+    done
+    if [[ -z $EMU_URL ]]; then
+        log "the emulator did not start: $(tail -n 2 "$WORK/emulator.out")"
+    elif lines=$(timeout 600 "$GB" fleet "$EMU_URL" "$FLEET" "$FLEET_INTERVAL_MS" 2>"$WORK/client.err"); then
+        while IFS= read -r line; do add_line fleet 1 "$line"; done <<<"$lines"
+    else
+        log "fleet failed: $(tail -n 2 "$WORK/client.err")"
+    fi
+    kill "$EMU_PID" 2>/dev/null || true
+else
+    log "no Go or no emulator ($EMULATOR): the fleet rows are skipped"
+fi
 
 emit kind=machine_after "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$ROOT/benches/report.py" "$RES" | tee "$OUT/report.txt"

@@ -3,6 +3,7 @@
  *   bench run <templates|create> URL SECONDS WARMUP      sequential calls on one client
  *   bench threads <templates|create> URL SECONDS THREADS  THREADS pthreads sharing one client
  *   bench once URL                                        one client, one templates list, exit
+ *   bench memory URL REPEATS                              peak RSS growth of one big templates list
  *
  * The result is the JSON text the ABI returns; C has no JSON decoder of its own, so the bench
  * only checks the text's first byte and length (the library has already checked its shape). */
@@ -73,6 +74,66 @@ static double pct(const uint32_t *sorted, long n, double p) {
     return sorted[i] / 1000.0;
 }
 
+static long status_kib(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, field, n) == 0) {
+            kib = atol(line + n);
+            break;
+        }
+    }
+    if (f) fclose(f);
+    return kib;
+}
+
+/* One templates list: the big answer (?label=big, the memory rows) or the usual one. Returns the
+ * number of templates, counted in the text. */
+static long list_templates(const ps_client *client, int big) {
+    char *out = NULL;
+    ps_status status = ps_templates_list(client, big ? "{\"label\":\"big\"}" : NULL, &out);
+    if (status != PS_STATUS_OK || out == NULL || out[0] != '[') {
+        fprintf(stderr, "call failed: %s\n", ps_status_name(status));
+        exit(1);
+    }
+    long items = 0;
+    for (const char *p = out; (p = strstr(p, "\"id\":")) != NULL; p += 5) items++;
+    ps_string_free(out);
+    return items;
+}
+
+/* Peak RSS growth of one big call after a small one (the peak reset through
+ * /proc/self/clear_refs, as tests/hostile_memory.rs does), then the median time of REPEATS more. */
+static int memory(const char *url, long repeats) {
+    ps_client *client = make_client(url);
+    list_templates(client, 0);
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f || fputs("5", f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "cannot reset the peak RSS\n");
+        return 1;
+    }
+    long before = status_kib("VmHWM:");
+    double t = now_s();
+    long items = list_templates(client, 1);
+    double first_ms = (now_s() - t) * 1e3;
+    long growth = status_kib("VmHWM:") - before;
+    uint32_t us[64];
+    if (repeats > 64) repeats = 64;
+    for (long i = 0; i < repeats; i++) {
+        t = now_s();
+        if (list_templates(client, 1) != items) return 1;
+        us[i] = (uint32_t)((now_s() - t) * 1e6);
+    }
+    qsort(us, (size_t)repeats, sizeof *us, cmp_u32);
+    printf("{\"client\": \"c\", \"items\": %ld, \"growth_kib\": %ld, \"first_ms\": %.2f, \"ms\": %.2f, "
+           "\"repeats\": %ld}\n",
+           items, growth, first_ms, repeats ? us[repeats / 2] / 1000.0 : first_ms, repeats);
+    ps_client_free(client);
+    return 0;
+}
+
 struct worker {
     const ps_client *client;
     double deadline;
@@ -98,8 +159,9 @@ int main(int argc, char **argv) {
         ps_client_free(client);
         return 0;
     }
+    if (argc == 4 && strcmp(argv[1], "memory") == 0) return memory(argv[2], atol(argv[3]));
     if (argc != 6 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "threads") != 0)) {
-        fprintf(stderr, "usage: bench run|threads templates|create URL SECONDS N | bench once URL\n");
+        fprintf(stderr, "usage: bench run|threads templates|create URL SECONDS N | bench once URL | bench memory URL REPEATS\n");
         return 2;
     }
     const char *op = argv[2];

@@ -4,6 +4,7 @@ otherwise pick (requests.Session + .json(), http.client + json.loads).
     bench.py run <binding|ctypes|requests|httpclient> <templates|create> URL SECONDS WARMUP
     bench.py threads binding <templates|create> URL SECONDS THREADS
     bench.py once URL          import the binding, one templates list, exit
+    bench.py memory binding URL REPEATS   peak RSS growth of one big templates list
     bench.py import            prints the seconds `import paperspace_core` took
 
 Every call decodes the answer into Python objects once (the binding does it inside). `ctypes`
@@ -219,6 +220,51 @@ def threads(client: str, op: str, url: str, secs: float, count: int) -> None:
     )
 
 
+def status_kib(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    raise SystemExit(f"no {field} in /proc/self/status")
+
+
+def memory(client: str, url: str, repeats: int) -> None:
+    """Peak RSS growth of one big templates list (?label=big) after a small one, the peak reset
+    through /proc/self/clear_refs (as tests/hostile_memory.rs does); then the median time of
+    REPEATS more."""
+    if client != "binding":
+        raise SystemExit(f"memory: unknown client {client}")
+    import paperspace_core
+
+    c = paperspace_core.Client(API_KEY, url)
+    check("templates", c.templates.list())
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = status_kib("VmHWM:")
+    began = time.perf_counter()
+    items = len(c.templates.list(label="big"))
+    first_ms = (time.perf_counter() - began) * 1e3
+    growth = status_kib("VmHWM:") - before
+    ms = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        assert len(c.templates.list(label="big")) == items
+        ms.append((time.perf_counter() - began) * 1e3)
+    ms.sort()
+    print(
+        json.dumps(
+            {
+                "client": "python_" + client,
+                "items": items,
+                "growth_kib": growth,
+                "first_ms": round(first_ms, 2),
+                "ms": round(ms[len(ms) // 2] if ms else first_ms, 2),
+                "repeats": repeats,
+            }
+        )
+    )
+
+
 def main(argv: list[str]) -> None:
     if len(argv) == 2 and argv[0] == "once":
         import paperspace_core
@@ -231,6 +277,9 @@ def main(argv: list[str]) -> None:
         import paperspace_core  # noqa: F401
 
         print(f"{time.perf_counter() - t:.6f}")
+        return
+    if len(argv) == 4 and argv[0] == "memory":
+        memory(argv[1], argv[2], int(argv[3]))
         return
     if len(argv) == 6 and argv[0] in ("run", "threads"):
         fn = run if argv[0] == "run" else threads

@@ -25,9 +25,11 @@ package paperspace
 #cgo !paperspace_shared,!paperspace_static LDFLAGS: -lpaperspace -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 #cgo paperspace_static,!paperspace_shared LDFLAGS: -static -lpaperspace -lgcc_eh -lutil -lrt -lpthread -lm -ldl -lc
 #cgo paperspace_shared,!paperspace_static pkg-config: paperspace
+#cgo noescape ps_call
+#cgo nocallback ps_call
+#cgo nocallback ps_string_free
 
 #include <stdlib.h>
-#include <string.h>
 #include "paperspace.h"
 */
 import "C"
@@ -63,11 +65,13 @@ var operationNames = sync.OnceValue(func() map[string]*C.char {
 // libraryOperations is ps_operations(): the library's JSON description of its operations.
 func libraryOperations() string { return C.GoString(C.ps_operations()) }
 
-// invoke runs one operation by name (ps_call), observing cancel (nil: none). params is NUL-free
-// JSON (encoding/json escapes NUL); the library only borrows the C copy for the duration of the
-// call. The result (or error) JSON is handed to use, then freed with ps_string_free: use must
-// not keep the slice.
-func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func(status Status, out []byte)) {
+// invoke runs one operation by name (ps_call), observing cancel (nil: none), and returns its
+// status and its result (or error) JSON. params is NUL-free JSON (encoding/json escapes NUL);
+// the library reads it in place, since it only borrows it for the duration of the call and the
+// bytes hold no Go pointers (the cgo rules). The answer is copied into a Go string and the
+// library's string freed at once, so that a big answer is held once, not twice, while it is
+// decoded.
+func invoke(op string, client *cClient, cancel *cCancel, params []byte) (Status, string) {
 	name, known := operationNames()[op]
 	if !known {
 		// A name the library does not know (a newer binding with an older shared library):
@@ -75,16 +79,17 @@ func invoke(op string, client *cClient, cancel *cCancel, params []byte, use func
 		name = C.CString(op)
 		defer C.free(unsafe.Pointer(name))
 	}
-	cParams := C.CString(unsafe.String(unsafe.SliceData(params), len(params)))
-	defer C.free(unsafe.Pointer(cParams))
+	params = append(params, 0) // the terminating NUL; usually within the slice's capacity
 	var out *C.char
-	status := C.ps_call(client, name, cParams, cancel, &out)
-	defer C.ps_string_free(out)
-	use(Status(status), cBytes(out))
+	status := C.ps_call(client, name, (*C.char)(unsafe.Pointer(unsafe.SliceData(params))), cancel, &out)
+	yieldSometimes()
+	text := C.GoString(out) // "" for NULL
+	C.ps_string_free(out)
+	return Status(status), text
 }
 
-// newCClient calls ps_client_new. On failure it returns the status and the error JSON (copied).
-func newCClient(config []byte) (*cClient, Status, []byte) {
+// newCClient calls ps_client_new. On failure it returns the status and the error JSON.
+func newCClient(config []byte) (*cClient, Status, string) {
 	cConfig := C.CString(unsafe.String(unsafe.SliceData(config), len(config)))
 	defer C.free(unsafe.Pointer(cConfig))
 	var client *C.ps_client
@@ -92,9 +97,9 @@ func newCClient(config []byte) (*cClient, Status, []byte) {
 	status := Status(C.ps_client_new(cConfig, &client, &errJSON))
 	defer C.ps_string_free(errJSON)
 	if status != StatusOK {
-		return nil, status, append([]byte(nil), cBytes(errJSON)...)
+		return nil, status, C.GoString(errJSON)
 	}
-	return client, StatusOK, nil
+	return client, StatusOK, ""
 }
 
 func freeCClient(client *cClient) { C.ps_client_free(client) }
@@ -107,15 +112,6 @@ func triggerCancel(cancel *cCancel) { C.ps_cancel_trigger(cancel) }
 func setCancelTimeout(cancel *cCancel, ms int64) { C.ps_cancel_set_timeout(cancel, C.uint64_t(ms)) }
 
 func freeCancel(cancel *cCancel) { C.ps_cancel_free(cancel) }
-
-// cBytes views a NUL-terminated C string as a byte slice without copying (nil for NULL). The
-// slice is valid until the string is freed.
-func cBytes(s *C.char) []byte {
-	if s == nil {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(s)), C.strlen(s))
-}
 
 // LibraryVersion is the version of the linked C library (ps_version), e.g. "0.1.0".
 func LibraryVersion() string { return C.GoString(C.ps_version()) }

@@ -43,6 +43,9 @@ type Config struct {
 	// MaxConcurrentCalls bounds the calls this client runs at once (default 64). Each running
 	// call holds an OS thread while the library does its HTTP work; the calls beyond the bound
 	// wait for a free slot without a thread of their own, and give up when their context ends.
+	// While calls are quick (under a millisecond, as against a local server), at most
+	// GOMAXPROCS of them run at once, which saves the runtime handing Ps between threads; a call
+	// waits at most a millisecond for that.
 	MaxConcurrentCalls int
 	// Logger, when set, receives one Debug record per call: the operation, its status ("ok"
 	// or the error's kind), the HTTP status of an API error, and the duration. Parameters,
@@ -77,6 +80,7 @@ type Client struct {
 	cleanup runtime.Cleanup
 	logger  *slog.Logger
 	slots   chan struct{} // one element per running call: the MaxConcurrentCalls bound
+	gate    *gate         // the quick calls running at once (gate.go)
 	timeout time.Duration // Config.Timeout, or the library's default
 
 	// state is the number of calls in flight, plus closedBit once Close has started. A call
@@ -133,6 +137,7 @@ func NewClient(cfg Config) (*Client, error) {
 		ptr:     ptr,
 		logger:  cfg.Logger,
 		slots:   make(chan struct{}, slots),
+		gate:    newGate(),
 		timeout: cmp.Or(cfg.Timeout, defaultTimeout),
 		closing: make(chan struct{}),
 		drained: make(chan struct{}),
@@ -263,21 +268,26 @@ func (c *Client) run(ctx context.Context, op string, params, out any) error {
 	if err := ctx.Err(); err != nil {
 		return newError(StatusCancelled, op, "the context ended before the call", err)
 	}
-	body, err := json.Marshal(params)
-	if err != nil {
-		return newError(StatusInvalidArgument, op, "params: "+err.Error(), nil)
-	}
-
 	if !c.enter() {
 		return closedError(op)
 	}
 	defer c.leave() // also keeps c, and so the C client, alive until the call is over
+	wait := op == opMachinesWait || op == opMachinesWaitMany
+	// The whole call, not only its C part, holds a place in the gate: a goroutine that decodes
+	// needs a P as much as one in C. The waits poll for minutes: they never take a place.
+	if !wait && c.gate.enter() {
+		start := time.Now()
+		defer func() { c.gate.leave(time.Since(start)) }()
+	}
+	body, err := json.Marshal(params)
+	if err != nil {
+		return newError(StatusInvalidArgument, op, "params: "+err.Error(), nil)
+	}
 	if err := c.acquire(ctx, op); err != nil {
 		return err
 	}
 	defer func() { <-c.slots }()
 
-	wait := op == opMachinesWait || op == opMachinesWaitMany
 	deadline, hasDeadline := ctx.Deadline()
 	// ctxBound: the context's deadline comes before the call's own limit, so a timeout of the
 	// call is the context's (the library may give up a little early, when no attempt fits).
@@ -302,19 +312,16 @@ func (c *Client) run(ctx context.Context, op string, params, out any) error {
 		}
 	}
 
+	status, text := invoke(op, c.ptr, cancel, body)
 	var perr *Error
-	invoke(op, c.ptr, cancel, body, func(status Status, text []byte) {
-		if status != StatusOK {
-			perr = parseError(status, op, text)
-			return
+	switch {
+	case status != StatusOK:
+		perr = parseError(status, op, text)
+	case out != nil:
+		if err := decodeResult(text, out); err != nil {
+			perr = newError(StatusDecode, op, "the result does not fit the Go type: "+err.Error(), nil)
 		}
-		if out != nil {
-			// decodeResult copies what it keeps, so nothing refers to the C string after this.
-			if err := decodeResult(text, out); err != nil {
-				perr = newError(StatusDecode, op, "the result does not fit the Go type: "+err.Error(), nil)
-			}
-		}
-	})
+	}
 	if release != nil {
 		cause := release()
 		switch {

@@ -4,7 +4,9 @@ package paperspace
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -15,32 +17,29 @@ import (
 // would: same value, same error.
 //
 // For the result types (*[]Template, *Machine, *[]Machine, *Availability, *[]User) a
-// hand-written decoder runs first: one pass over the text, no reflection, one copy of the text
-// that every unescaped string of the result points into. It handles only what it is sure to
+// hand-written decoder runs first: one pass over the text, no reflection, no copy of the text:
+// every unescaped string of the result is a substring of it. It handles only what it is sure to
 // decode as encoding/json does, and gives up (returns false, leaving out untouched) on anything
 // else: malformed JSON, a value of the wrong JSON type, a key that matches a field only without
 // regard to case, numbers that are not plain integers, very deep nesting. json.Unmarshal then
 // decodes the text, so that every value and every error is encoding/json's own. The fuzz test
 // FuzzDecode checks the two against each other.
-func decodeResult(text []byte, out any) error {
+func decodeResult(text string, out any) error {
 	if fastDecode(text, out) {
 		return nil
 	}
-	return json.Unmarshal(text, out)
+	return json.Unmarshal([]byte(text), out)
 }
 
 // fastDecode decodes text into out when out is one of the result types and the text is in the
 // decoder's domain, and reports whether it did. It writes to out only on success.
-func fastDecode(text []byte, out any) bool {
+func fastDecode(text string, out any) bool {
 	switch out.(type) {
 	case *[]Template, *Machine, *[]Machine, *Availability, *[]User:
 	default:
 		return false
 	}
-	d := decoder{data: text}
-	if len(text) > 0 {
-		d.s = string(text) // one copy; nothing refers to text (C memory) afterwards
-	}
+	d := decoder{s: text}
 	switch out := out.(type) {
 	case *[]Template:
 		return decodeList(&d, out, 96, (*decoder).template)
@@ -65,15 +64,18 @@ func fastDecode(text []byte, out any) bool {
 }
 
 // decodeList decodes a JSON array (or null) of one result type into *out, which it writes only
-// on success: elemLen is a typical element's length in bytes, to size the slice once.
+// on success: elemLen is the smallest likely length of one element's JSON (see estimate).
 func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T) bool) bool {
 	var v []T
 	ok := d.list(func() bool {
 		if v == nil {
-			v = make([]T, 0, estimate(len(d.data), elemLen))
+			v = make([]T, 0, estimate(d.s, elemLen))
 		}
-		var zero T
-		v = append(v, zero)
+		if len(v) < cap(v) {
+			v = v[:len(v)+1] // already zero: no copy of a zero element
+		} else {
+			v = append(v, *new(T))
+		}
 		return one(d, &v[len(v)-1])
 	}, func() { v = make([]T, 0) }, func() { v = nil })
 	if !ok || !d.end() {
@@ -83,10 +85,12 @@ func decodeList[T any](d *decoder, out *[]T, elemLen int, one func(*decoder, *T)
 	return true
 }
 
-// estimate is the initial capacity of a result slice: a guess at the number of elements from
-// the text's length and the smallest likely size of one element's JSON.
-func estimate(textLen, elemLen int) int {
-	return min(textLen/elemLen+1, 1024)
+// estimate is the initial capacity of a result slice: the number of '{' in the text (each
+// element is an object; usually exact, so the slice is allocated once, even for 100,000
+// elements), but no more than one element per elemLen bytes, so that a text of braces (inside
+// strings, say) cannot make it allocate much more than the text's own size.
+func estimate(text string, elemLen int) int {
+	return min(strings.Count(text, "{"), len(text)/elemLen+1)
 }
 
 // maxSkipDepth bounds the nesting of the unknown values the decoder skips; deeper input goes to
@@ -95,15 +99,14 @@ const maxSkipDepth = 200
 
 // decoder reads one JSON text. Every method returns false to give up.
 type decoder struct {
-	data []byte
-	s    string // data as a string: unescaped strings of the result are substrings of it
+	s    string // the text: unescaped strings of the result are substrings of it
 	i    int
 	strs []string // storage for the *string fields, allocated in blocks
 }
 
 func (d *decoder) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
 		case ' ', '\t', '\n', '\r':
 			d.i++
 		default:
@@ -115,8 +118,8 @@ func (d *decoder) ws() {
 // peek skips whitespace and returns the next byte (0 at the end).
 func (d *decoder) peek() byte {
 	d.ws()
-	if d.i < len(d.data) {
-		return d.data[d.i]
+	if d.i < len(d.s) {
+		return d.s[d.i]
 	}
 	return 0
 }
@@ -124,12 +127,12 @@ func (d *decoder) peek() byte {
 // end accepts only whitespace after the value.
 func (d *decoder) end() bool {
 	d.ws()
-	return d.i == len(d.data)
+	return d.i == len(d.s)
 }
 
 // literal consumes word (true, false, null) at the current position.
 func (d *decoder) literal(word string) bool {
-	if len(d.data)-d.i >= len(word) && string(d.data[d.i:d.i+len(word)]) == word {
+	if len(d.s)-d.i >= len(word) && d.s[d.i:d.i+len(word)] == word {
 		d.i += len(word)
 		return true
 	}
@@ -312,7 +315,7 @@ func (d *decoder) skip(depth int) bool {
 // number consumes a JSON number and reports whether it is an integer (no fraction, no
 // exponent). ok is false for malformed numbers.
 func (d *decoder) number() (integer, ok bool) {
-	b, i := d.data, d.i
+	b, i := d.s, d.i
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -359,7 +362,7 @@ func (d *decoder) number() (integer, ok bool) {
 // strEnd consumes a JSON string (at its opening quote), checking its escapes and that it has no
 // control characters, and returns the index of its closing quote.
 func (d *decoder) strEnd() (int, bool) {
-	b := d.data
+	b := d.s
 	i := d.i + 1
 	for i < len(b) {
 		c := b[i]
@@ -380,8 +383,8 @@ func (d *decoder) strEnd() (int, bool) {
 				if i+6 > len(b) {
 					return 0, false
 				}
-				for _, h := range b[i+2 : i+6] {
-					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+				for j := i + 2; j < i+6; j++ {
+					if h := b[j]; !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
 						return 0, false
 					}
 				}
@@ -407,7 +410,7 @@ var plain = func() (t [256]bool) {
 // str consumes a JSON string (at its opening quote) and returns its value as encoding/json
 // decodes it.
 func (d *decoder) str() (string, bool) {
-	b := d.data
+	b := d.s
 	start := d.i + 1
 	i := start
 	ascii := true
@@ -422,7 +425,7 @@ func (d *decoder) str() (string, bool) {
 		}
 		break
 	}
-	if i < len(b) && b[i] == '"' && (ascii || utf8.Valid(b[start:i])) {
+	if i < len(b) && b[i] == '"' && (ascii || utf8.ValidString(b[start:i])) {
 		d.i = i + 1
 		return d.s[start:i], true
 	}
@@ -439,7 +442,7 @@ func (d *decoder) str() (string, bool) {
 
 // unquote is encoding/json's unquoteBytes without the quotes: escapes decoded, invalid UTF-8
 // and unpaired surrogates replaced by U+FFFD. s has been checked by strEnd.
-func unquote(s []byte) ([]byte, bool) {
+func unquote(s string) ([]byte, bool) {
 	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
 	for r := 0; r < len(s); {
 		switch c := s[r]; {
@@ -493,7 +496,7 @@ func unquote(s []byte) ([]byte, bool) {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
@@ -502,12 +505,13 @@ func unquote(s []byte) ([]byte, bool) {
 }
 
 // getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
+func getu4(s string) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
 	var r rune
-	for _, c := range s[2:6] {
+	for i := 2; i < 6; i++ {
+		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 			c = c - '0'
@@ -645,20 +649,20 @@ func boolPtrField(d *decoder, dst **bool) bool {
 
 // The JSON names of each result struct, upper-cased (see unknown).
 var (
-	templateNames     = upperNames("id", "name", "label", "os", "dtCreated", "teamId", "userId", "region")
-	availabilityNames = upperNames("available")
-	userNames         = upperNames("id", "email", "firstname", "lastname", "dtCreated", "teamId", "isAdmin", "isOwner")
-	eventNames        = upperNames("name", "state", "errorMsg", "handle", "dtModified", "dtFinished", "dtCreated")
-	machineNames      = upperNames("id", "name", "os", "ram", "cpus", "gpu", "storageTotal", "storageUsed",
-		"machineType", "usageRate", "shutdownTimeoutInHours", "shutdownTimeoutForces", "performAutoSnapshot",
-		"autoSnapshotFrequency", "autoSnapshotSaveCount", "dynamicPublicIp", "agentType", "dtCreated", "state",
-		"updatesPending", "networkId", "privateIpAddress", "publicIpAddress", "region", "userId", "teamId",
-		"scriptId", "dtLastRun", "restorePointSnapshotId", "restorePointFrequency", "events")
+	templateNames     = upperNames[Template]()
+	availabilityNames = upperNames[Availability]()
+	userNames         = upperNames[User]()
+	eventNames        = upperNames[MachineEvent]()
+	machineNames      = upperNames[Machine]()
 )
 
-func upperNames(names ...string) []string {
-	for i, n := range names {
-		names[i] = asciiUpper(n)
+// upperNames is the JSON names of T's fields (from their tags), upper-cased.
+func upperNames[T any]() []string {
+	t := reflect.TypeFor[T]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names[i] = asciiUpper(name)
 	}
 	return names
 }

@@ -30,9 +30,10 @@
 //
 // A Client may be shared by any number of goroutines; calls run in parallel, at most
 // Config.MaxConcurrentCalls (default 64) at once, each on an OS thread while the library performs
-// the HTTP request; the others wait for a slot without a thread, honouring their context. Calls
-// made after Close has started fail at once (ErrClosed); Close cancels the waits in flight and
-// waits for the calls in flight, so it never frees the client under a call.
+// the HTTP request; the others wait for a slot without a thread, honouring their context. While
+// calls are quick (under a millisecond), at most GOMAXPROCS run at once. Calls made after Close
+// has started fail at once (ErrClosed); Close cancels the waits in flight and waits for the calls
+// in flight, so it never frees the client under a call.
 //
 // # Contexts
 //

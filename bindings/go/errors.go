@@ -228,9 +228,9 @@ type errorJSON struct {
 
 // parseError turns the library's error JSON into an *Error. status is the call's return value;
 // it wins should the JSON be unreadable (which would be a library bug).
-func parseError(status Status, op string, text []byte) *Error {
+func parseError(status Status, op string, text string) *Error {
 	var w errorJSON
-	if err := json.Unmarshal(text, &w); err != nil || w.Code != status {
+	if err := json.Unmarshal([]byte(text), &w); err != nil || w.Code != status {
 		kind := statusName(status)
 		return &Error{Code: status, Kind: kind, Operation: op,
 			Message: fmt.Sprintf("unreadable error JSON for status %d: %q", int32(status), text)}

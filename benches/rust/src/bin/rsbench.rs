@@ -4,8 +4,10 @@
 //! Usage:
 //!   rsbench run <floor|rust|rust_json> <templates|create> URL SECONDS WARMUP_CALLS
 //!   rsbench threads <floor|rust|rust_json> <templates|create> URL SECONDS THREADS
+//!   rsbench memory <floor|rust|rust_json> URL REPEATS
 //!   rsbench spawn REPEATS CMD [ARGS...]
-//! `run` and `threads` print one JSON line (fields: docs/PERFORMANCE.md, "Reading the output").
+//! `run`, `threads` and `memory` print one JSON line (fields: docs/PERFORMANCE.md, "Reading the
+//! output").
 
 use std::time::{Duration, Instant};
 
@@ -111,6 +113,98 @@ fn make_call(client: &str, op: &str, url: &str) -> Call {
         }
         _ => panic!("unknown client/op {client}/{op}"),
     }
+}
+
+/// A templates list of the chosen client, returning the number of templates: the big answer
+/// (`?label=big`, the memory rows) or the usual 10.
+type List = Box<dyn Fn(bool) -> usize>;
+
+fn make_list(client: &str, url: &str) -> List {
+    match client {
+        "floor" => {
+            let agent = ureq::Agent::new_with_defaults();
+            let url = format!("{url}/templates/getTemplates");
+            Box::new(move |big| {
+                let mut response = agent
+                    .get(&url)
+                    .query_pairs(big.then_some(("label", "big")))
+                    .header("x-api-key", API_KEY)
+                    .header("accept", "application/json")
+                    .call()
+                    .expect("floor: GET");
+                let bytes = response
+                    .body_mut()
+                    .with_config()
+                    .limit(paperspace::client::MAX_BODY_BYTES)
+                    .read_to_vec()
+                    .expect("floor: body");
+                let value: Value = serde_json::from_slice(&bytes).expect("floor: JSON");
+                value.as_array().expect("floor: an array").len()
+            })
+        }
+        "rust" => {
+            let client = Client::new(Config::new(API_KEY, url)).expect("client");
+            Box::new(move |big| {
+                let filter = TemplateFilter {
+                    label: big.then(|| Some("big".to_string())),
+                    ..TemplateFilter::default()
+                };
+                client
+                    .list_templates(&filter)
+                    .expect("list_templates")
+                    .len()
+            })
+        }
+        "rust_json" => {
+            let client = Client::new(Config::new(API_KEY, url)).expect("client");
+            Box::new(move |big| {
+                let params = if big { r#"{"label":"big"}"# } else { "{}" };
+                let text = client
+                    .call_json(Operation::TemplatesList, params)
+                    .expect("call_json");
+                // the text only: count the templates without decoding them
+                text.matches(r#""id":"#).count()
+            })
+        }
+        _ => panic!("unknown client {client}"),
+    }
+}
+
+fn status_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .expect("a status field");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .expect("a number of KiB")
+}
+
+/// Peak RSS growth (KiB) of one big call after a small one, then the median wall time of
+/// REPEATS more. The peak is reset through /proc/self/clear_refs (as tests/hostile_memory.rs).
+fn memory(client: &str, url: &str, repeats: usize) {
+    let list = make_list(client, url);
+    assert_eq!(list(false), 10, "the usual answer first");
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
+    let before = status_kib("VmHWM:");
+    let began = Instant::now();
+    let items = list(true);
+    let first_ms = began.elapsed().as_secs_f64() * 1e3;
+    let growth = status_kib("VmHWM:").saturating_sub(before);
+    let mut ms: Vec<f64> = (0..repeats)
+        .map(|_| {
+            let began = Instant::now();
+            assert_eq!(list(true), items);
+            began.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "{{\"client\": \"{client}\", \"items\": {items}, \"growth_kib\": {growth}, \"first_ms\": {first_ms:.2}, \"ms\": {:.2}, \"repeats\": {repeats}}}",
+        ms.get(ms.len() / 2).copied().unwrap_or(first_ms)
+    );
 }
 
 fn run(client: &str, op: &str, url: &str, secs: f64, warmup: usize) {
@@ -237,7 +331,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = || -> ! {
         eprintln!(
-            "usage: rsbench run|threads CLIENT OP URL SECONDS N | rsbench spawn REPEATS CMD..."
+            "usage: rsbench run|threads CLIENT OP URL SECONDS N | rsbench memory CLIENT URL REPEATS | rsbench spawn REPEATS CMD..."
         );
         std::process::exit(2)
     };
@@ -256,6 +350,9 @@ fn main() {
             args[5].parse().expect("seconds"),
             args[6].parse().expect("threads"),
         ),
+        Some("memory") if args.len() == 5 => {
+            memory(&args[2], &args[3], args[4].parse().expect("repeats"))
+        }
         Some("spawn") if args.len() >= 4 => spawn(args[2].parse().expect("repeats"), &args[3..]),
         _ => usage(),
     }

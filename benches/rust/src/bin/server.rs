@@ -1,12 +1,14 @@
 //! A static keep-alive HTTP/1.1 server with canned answers, for the benchmark only.
 //!
-//! `GET /templates/getTemplates...` answers the templates body, `POST
-//! /machines/createSingleMachinePublic` the machine body, anything else a small 404. One
+//! `GET /templates/getTemplates...` answers the templates body (`?label=big`: the big body, for
+//! the memory rows), `POST /machines/createSingleMachinePublic` the machine body, anything else a
+//! small 404. One
 //! blocking thread per connection (the cheapest wake-up path for sequential keep-alive
 //! clients), pipelined requests answered in one write, `Connection: close` honoured.
 //! It listens on loopback only and exits by itself after `--max-seconds`.
 //!
-//! Usage: server --templates FILE --machine FILE [--listen 127.0.0.1:0] [--max-seconds 1800]
+//! Usage: server --templates FILE --machine FILE [--big FILE] [--listen 127.0.0.1:0]
+//!        [--max-seconds 1800]
 //! Prints `{"url": "http://127.0.0.1:PORT", "pid": PID}` once listening.
 
 use std::io::{Read, Write};
@@ -18,6 +20,7 @@ struct Canned {
     templates: Vec<u8>,
     machine: Vec<u8>,
     not_found: Vec<u8>,
+    big: Vec<u8>,
 }
 
 fn response(status: &str, body: &[u8]) -> Vec<u8> {
@@ -71,7 +74,9 @@ fn parse(buf: &[u8]) -> Parsed {
     if buf.len() < len {
         return Parsed::Incomplete;
     }
-    let which = if head.starts_with(b"GET /templates/getTemplates") {
+    let which = if head.starts_with(b"GET /templates/getTemplates?label=big ") {
+        3
+    } else if head.starts_with(b"GET /templates/getTemplates") {
         0
     } else if head.starts_with(b"POST /machines/createSingleMachinePublic") {
         1
@@ -108,11 +113,20 @@ fn serve(mut stream: TcpStream, canned: &Canned) -> std::io::Result<()> {
                     which,
                     close: c,
                 } => {
-                    out.extend_from_slice(match which {
+                    let answer = match which {
                         0 => &canned.templates,
                         1 => &canned.machine,
+                        3 if !canned.big.is_empty() => &canned.big,
                         _ => &canned.not_found,
-                    });
+                    };
+                    if answer.len() > 64 * 1024 {
+                        // a big answer goes out on its own, never copied into `out`
+                        stream.write_all(&out)?;
+                        out.clear();
+                        stream.write_all(answer)?;
+                    } else {
+                        out.extend_from_slice(answer);
+                    }
                     start += len;
                     if c {
                         close = true;
@@ -140,6 +154,7 @@ fn main() {
     let mut listen = "127.0.0.1:0".to_string();
     let mut templates = None;
     let mut machine = None;
+    let mut big = None;
     let mut max_seconds = 1800u64;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -148,6 +163,7 @@ fn main() {
             "--listen" => listen = value(),
             "--templates" => templates = Some(value()),
             "--machine" => machine = Some(value()),
+            "--big" => big = Some(value()),
             "--max-seconds" => max_seconds = value().parse().expect("--max-seconds N"),
             other => panic!("unknown option {other}"),
         }
@@ -163,6 +179,9 @@ fn main() {
             "404 Not Found",
             br#"{"error":{"name":"Error","status":404,"message":"Not found."}}"#,
         ),
+        big: big.map_or_else(Vec::new, |path| {
+            response("200 OK", &std::fs::read(path).expect("readable --big file"))
+        }),
     });
     let listener = TcpListener::bind(&listen).expect("bind");
     let addr = listener.local_addr().expect("local addr");
