@@ -180,7 +180,7 @@ fn run(seed: u64, two_teams: bool) {
     let mut rng = Rng(seed);
     let mut now = 1_600_000_000_000;
     let mut nonempty = 0;
-    for step in 0..1500 {
+    for step in 0..1000 {
         // Mostly forward by up to 15 ms; now and then a step back, as a wall clock may.
         now += rng.below(16) as i64;
         if step % 97 == 0 {
@@ -200,5 +200,5 @@ fn run(seed: u64, two_teams: bool) {
         nonempty += usize::from(!got.is_empty());
     }
     assert!(state.machines().len() > 50, "{}", state.machines().len());
-    assert!(nonempty > 450, "{nonempty}");
+    assert!(nonempty > 250, "{nonempty}");
 }

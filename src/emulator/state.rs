@@ -132,15 +132,17 @@ impl State {
         if gone.is_empty() {
             return;
         }
-        for &seq in &gone {
-            if let Some(p) = position(&self.machines, seq) {
-                let m = &self.machines[p];
-                self.index.remove(m);
-                // Its addresses go back to the pools.
-                self.addresses.release_private(&m.network_id, &m.private_ip);
-                if let Some(ip) = &m.public_ip {
-                    self.addresses.release_public(ip);
-                }
+        let machines: Vec<&Machine> = gone
+            .iter()
+            .filter_map(|&seq| position(&self.machines, seq))
+            .map(|p| &self.machines[p])
+            .collect();
+        self.index.remove(&machines);
+        for m in machines {
+            // Its addresses go back to the pools.
+            self.addresses.release_private(&m.network_id, &m.private_ip);
+            if let Some(ip) = &m.public_ip {
+                self.addresses.release_public(ip);
             }
         }
         let gone: HashSet<u64> = gone.into_iter().collect();
@@ -170,7 +172,7 @@ impl State {
         now: i64,
         edit: impl FnOnce(&mut Machine) -> R,
     ) -> R {
-        self.index.remove(&self.machines[position]);
+        self.index.remove(&[&self.machines[position]]);
         let result = edit(&mut self.machines[position]);
         self.index.insert(&self.machines[position], now);
         result
