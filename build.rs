@@ -10,6 +10,7 @@ fn main() {
     for path in ["src/ffi", "src/error.rs", "cbindgen.toml", "build.rs"] {
         println!("cargo:rerun-if-changed={path}");
     }
+    soname();
     let crate_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
@@ -41,4 +42,24 @@ fn main() {
             println!("cargo:warning=could not write {}: {error}", out.display());
         }
     }
+}
+
+/// Gives the shared library an ELF SONAME that names its ABI compatibility: while the version is
+/// 0.x a minor release may break the ABI (`libpaperspace.so.0.1`), from 1.0 only a major one
+/// (`libpaperspace.so.1`). Programs record this name, so an incompatible library is refused by
+/// the loader instead of failing later. Mach-O and PE have no SONAME.
+fn soname() {
+    let cfg = |name: &str| env::var(format!("CARGO_CFG_TARGET_{name}")).unwrap_or_default();
+    if cfg("VENDOR") == "apple" || cfg("OS") == "windows" {
+        return;
+    }
+    let part =
+        |name: &str| env::var(format!("CARGO_PKG_VERSION_{name}")).expect("cargo sets the version");
+    let (major, minor) = (part("MAJOR"), part("MINOR"));
+    let abi = if major == "0" {
+        format!("0.{minor}")
+    } else {
+        major
+    };
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpaperspace.so.{abi}");
 }

@@ -25,6 +25,10 @@
  *   access (no call in flight).
  * - Panics inside the library are caught and returned as PS_STATUS_PANIC; they never unwind into C.
  * - Status codes are append-only: a number never changes meaning.
+ *
+ * Languages: this header compiles as C99, C11, C17 and C2x, and as C++11, C++14, C++17, C++20
+ * and C++2b (`make check-header` builds it under each with gcc and clang, -Wall -Wextra
+ * -Wpedantic -Werror). The C++17 API is paperspace.hpp.
  */
 
 

@@ -163,8 +163,12 @@ impl Error {
     /// This error with the value of every member named like a secret (`accessTokenId`,
     /// `password`, `apiKey`, ...: [`SECRET_MEMBERS`], any letter case) replaced, at any depth
     /// of its details: a server may echo a secret the client never knew.
+    /// A `validation` error's details are the library's own per-field problems (`password:
+    /// "is required"`), not a server's: they are left as they are.
     pub(crate) fn without_secret_members(mut self) -> Error {
-        redact_members(&mut self.details);
+        if self.status != Status::Validation {
+            redact_members(&mut self.details);
+        }
         self
     }
 

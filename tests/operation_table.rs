@@ -56,3 +56,17 @@ fn the_description_lists_every_operation_in_table_order() {
     let table: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
     assert_eq!(names, table);
 }
+
+#[test]
+fn the_c_tests_call_every_named_export() {
+    let table = read("bindings/c/tests/test_table.c");
+    let missing: Vec<&str> = Operation::ALL
+        .iter()
+        .map(|op| op.name())
+        .filter(|name| !table.contains(&format!("{{\"{name}\", ps_{name}}}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "bindings/c/tests/test_table.c's EXPORTS lacks {missing:?}"
+    );
+}

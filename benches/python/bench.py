@@ -61,17 +61,18 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
         from paperspace_core import _ffi
 
         c = paperspace_core.Client(API_KEY, url)
-        lib, ptr, string_at, out = _ffi.lib, c._ptr, ctypes.string_at, ctypes.c_void_p()
+        lib, ptr, string_at, out = _ffi.lib, c._native._ptr, ctypes.string_at, ctypes.c_void_p()
         ref = ctypes.byref(out)
-        fn, payload = (
-            (lib.ps_templates_list, None)
+        # The binding runs every operation through ps_call (declared once in _ffi), by name.
+        fn, name, payload = (
+            (lib.ps_call, b"templates_list", None)
             if op == "templates"
-            else (lib.ps_machines_create, json.dumps(CREATE, separators=(",", ":")).encode())
+            else (lib.ps_call, b"machines_create", json.dumps(CREATE, separators=(",", ":")).encode())
         )
         loads, free = json.loads, lib.ps_string_free
 
         def raw() -> Any:
-            status = fn(ptr, payload, ref)
+            status = fn(ptr, name, payload, None, ref)
             text = string_at(out.value)
             free(out.value)
             if status != 0:

@@ -10,70 +10,50 @@
  *   paperspace-emulator --listen 127.0.0.1:8787 &
  *   PAPERSPACE_API_HOST=http://127.0.0.1:8787 PAPERSPACE_API_KEY=emulator-admin-key ./create_machine
  *
- * Every string the library returns is freed with ps_string_free; every failure is reported
- * with the `kind` and `message` of the error JSON.
+ * JSON is read and written with cJSON (Debian: libcjson-dev; `pkg-config --cflags --libs
+ * libcjson`): parameters are built as cJSON objects and printed, so text that came from the
+ * server (a template or machine id) or from the command line is always escaped. Every string
+ * the library returns is freed with ps_string_free; every string cJSON prints, with cJSON_free.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonscan.h"
+#include <cJSON.h>
+
 #include "paperspace.h"
 
-/* Copies the string field `key` of the flat error JSON into `buf` ("?" when it is missing). */
-static const char *error_field(const char *error_json, const char *key, char *buf, size_t size) {
-    if (!js_str(js_get(js_value(error_json), key), buf, size)) {
-        snprintf(buf, size, "?");
-    }
-    return buf;
+/* Prints `object` as compact JSON and deletes it. NULL when cJSON runs out of memory; the
+ * result is freed with cJSON_free. */
+static char *print_and_delete(cJSON *object) {
+    char *text = object ? cJSON_PrintUnformatted(object) : NULL;
+    cJSON_Delete(object);
+    return text;
+}
+
+/* The string member `key` of `object`, or `fallback` when it is missing or not a string. */
+static const char *string_of(const cJSON *object, const char *key, const char *fallback) {
+    const char *value = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(object, key));
+    return value ? value : fallback;
 }
 
 /* Prints one failure: what we were doing, the error's kind and message, and the HTTP status
  * and details when there are any. */
 static void report(const char *doing, ps_status status, const char *error_json) {
-    char kind[64], message[1024];
-    error_field(error_json, "kind", kind, sizeof kind);
-    error_field(error_json, "message", message, sizeof message);
-    fprintf(stderr, "%s failed: %s (status %d): %s\n", doing, kind, (int)status, message);
-    long long http = 0;
-    if (js_int(js_get(js_value(error_json), "httpStatus"), &http)) {
-        fprintf(stderr, "  HTTP status: %lld\n", http);
+    cJSON *error = cJSON_Parse(error_json ? error_json : "");
+    fprintf(stderr, "%s failed: %s (status %d): %s\n", doing, string_of(error, "kind", "?"),
+            (int)status, string_of(error, "message", "?"));
+    const cJSON *http = cJSON_GetObjectItemCaseSensitive(error, "httpStatus");
+    if (cJSON_IsNumber(http)) {
+        fprintf(stderr, "  HTTP status: %d\n", http->valueint);
     }
-    const char *details = js_get(js_value(error_json), "details");
-    const char *end = js_skip(details);
-    if (details && end && !js_is_null(details)) {
-        fprintf(stderr, "  details: %.*s\n", (int)(end - details), details);
+    const cJSON *details = cJSON_GetObjectItemCaseSensitive(error, "details");
+    if (details && !cJSON_IsNull(details)) {
+        char *text = cJSON_PrintUnformatted(details);
+        fprintf(stderr, "  details: %s\n", text ? text : "?");
+        cJSON_free(text);
     }
-}
-
-/* Appends `s` to `out` as a JSON string literal. Returns 0 when `out` is too small. */
-static int put_json_string(char *out, size_t size, const char *s) {
-    size_t n = strlen(out);
-    if (n + 1 >= size) {
-        return 0;
-    }
-    out[n++] = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[8] = {0};
-        if (*p == '"' || *p == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)*p;
-        } else if (*p < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
-        } else {
-            esc[0] = (char)*p;
-        }
-        size_t len = strlen(esc);
-        if (n + len + 2 > size) {
-            return 0;
-        }
-        memcpy(out + n, esc, len);
-        n += len;
-    }
-    out[n++] = '"';
-    out[n] = '\0';
-    return 1;
+    cJSON_Delete(error);
 }
 
 int main(int argc, char **argv) {
@@ -87,27 +67,25 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    /* Config: arguments win, else the library falls back to the environment. */
-    char config[2048] = "{";
-    int config_ok = 1;
-    if (argc > 1) {
-        strcat(config, "\"apiKey\":");
-        config_ok = put_json_string(config, sizeof config - 16, argv[1]);
-    }
-    if (argc > 2 && config_ok) {
-        strcat(config, ",\"baseUrl\":");
-        config_ok = put_json_string(config, sizeof config - 2, argv[2]);
-    }
-    if (!config_ok) {
-        fprintf(stderr, "the API key or base URL is too long\n");
-        return 2;
-    }
-    strcat(config, "}");
-
     int rc = 1;
     ps_client *client = NULL;
+    char *config = NULL, *create_params = NULL, *wait_params = NULL;
     char *error = NULL, *templates = NULL, *created = NULL, *machine = NULL;
+    cJSON *template_list = NULL, *created_doc = NULL, *machine_doc = NULL;
 
+    /* Config: arguments win, else the library falls back to the environment. */
+    cJSON *config_doc = cJSON_CreateObject();
+    if (argc > 1) {
+        cJSON_AddStringToObject(config_doc, "apiKey", argv[1]);
+    }
+    if (argc > 2) {
+        cJSON_AddStringToObject(config_doc, "baseUrl", argv[2]);
+    }
+    config = print_and_delete(config_doc);
+    if (!config) {
+        fprintf(stderr, "out of memory\n");
+        goto done;
+    }
     ps_status status = ps_client_new(config, &client, &error);
     if (status != PS_STATUS_OK) {
         report("connecting", status, error);
@@ -120,68 +98,85 @@ int main(int argc, char **argv) {
         report("listing templates", status, templates);
         goto done;
     }
-    const char *list = js_value(templates);
-    char template_id[128] = "", template_os[256] = "";
-    long count = js_len(list);
-    for (long i = 0; i < count; i++) {
-        const char *t = js_at(list, (size_t)i);
-        char os[256];
-        if (js_str(js_get(t, "os"), os, sizeof os) && strstr(os, "Ubuntu") &&
-            js_str(js_get(t, "id"), template_id, sizeof template_id)) {
-            snprintf(template_os, sizeof template_os, "%s", os);
+    template_list = cJSON_Parse(templates);
+    const char *template_id = NULL, *template_os = NULL;
+    const cJSON *template = NULL;
+    cJSON_ArrayForEach(template, template_list) {
+        const char *os = string_of(template, "os", "");
+        if (strstr(os, "Ubuntu") && string_of(template, "id", NULL)) {
+            template_id = string_of(template, "id", NULL);
+            template_os = os;
             break;
         }
     }
-    if (!template_id[0]) {
-        fprintf(stderr, "no Ubuntu template among the %ld templates\n", count);
+    int count = cJSON_GetArraySize(template_list);
+    if (!template_id) {
+        fprintf(stderr, "no Ubuntu template among the %d templates\n", count);
         goto done;
     }
-    printf("%ld templates; using %s (%s)\n", count, template_id, template_os);
+    printf("%d templates; using %s (%s)\n", count, template_id, template_os);
 
     /* 2. Create. Availability is only answered for GPU types, so a C4 needs no check. */
-    char params[1024];
-    snprintf(params, sizeof params,
-             "{\"region\": \"East Coast (NY2)\", \"machineType\": \"C4\", \"size\": 50,"
-             " \"billingType\": \"hourly\", \"machineName\": \"c-example-%ld\","
-             " \"templateId\": \"%s\"}",
-             (long)getpid(), template_id);
-    status = ps_machines_create(client, params, &created);
+    char name[64];
+    snprintf(name, sizeof name, "c-example-%ld", (long)getpid());
+    cJSON *create = cJSON_CreateObject();
+    cJSON_AddStringToObject(create, "region", "East Coast (NY2)");
+    cJSON_AddStringToObject(create, "machineType", "C4");
+    cJSON_AddNumberToObject(create, "size", 50);
+    cJSON_AddStringToObject(create, "billingType", "hourly");
+    cJSON_AddStringToObject(create, "machineName", name);
+    cJSON_AddStringToObject(create, "templateId", template_id);
+    create_params = print_and_delete(create);
+    if (!create_params) {
+        fprintf(stderr, "out of memory\n");
+        goto done;
+    }
+    status = ps_machines_create(client, create_params, &created);
     if (status != PS_STATUS_OK) {
         report("creating the machine", status, created);
         goto done;
     }
-    char machine_id[128], state[64];
-    if (!js_path_str(created, "id", machine_id, sizeof machine_id)) {
+    created_doc = cJSON_Parse(created);
+    const char *machine_id = string_of(created_doc, "id", NULL);
+    if (!machine_id) {
         fprintf(stderr, "the created machine has no id: %s\n", created);
         goto done;
     }
-    if (!js_path_str(created, "state", state, sizeof state)) {
-        snprintf(state, sizeof state, "?");
-    }
-    printf("created %s (state %s); waiting until it is ready\n", machine_id, state);
+    printf("created %s (state %s); waiting until it is ready\n", machine_id,
+           string_of(created_doc, "state", "?"));
 
     /* 3. Wait until ready (poll every 200 ms, give up after 2 minutes). */
-    snprintf(params, sizeof params,
-             "{\"machineId\": \"%s\", \"state\": \"ready\", \"intervalMs\": 200,"
-             " \"timeoutMs\": 120000}",
-             machine_id);
-    status = ps_machines_wait(client, params, &machine);
+    cJSON *wait = cJSON_CreateObject();
+    cJSON_AddStringToObject(wait, "machineId", machine_id);
+    cJSON_AddStringToObject(wait, "state", "ready");
+    cJSON_AddNumberToObject(wait, "intervalMs", 200);
+    cJSON_AddNumberToObject(wait, "timeoutMs", 120000);
+    wait_params = print_and_delete(wait);
+    if (!wait_params) {
+        fprintf(stderr, "out of memory\n");
+        goto done;
+    }
+    status = ps_machines_wait(client, wait_params, &machine);
     if (status != PS_STATUS_OK) {
         report("waiting for the machine", status, machine);
         goto done;
     }
 
     /* 4. Print it. */
-    char name[256] = "?", region[64] = "?", ip[64] = "none";
-    js_path_str(machine, "name", name, sizeof name);
-    js_path_str(machine, "state", state, sizeof state);
-    js_path_str(machine, "region", region, sizeof region);
-    js_path_str(machine, "publicIpAddress", ip, sizeof ip);
-    printf("machine %s \"%s\" is %s in %s (public IP %s)\n", machine_id, name, state, region, ip);
+    machine_doc = cJSON_Parse(machine);
+    printf("machine %s \"%s\" is %s in %s (public IP %s)\n", machine_id,
+           string_of(machine_doc, "name", "?"), string_of(machine_doc, "state", "?"),
+           string_of(machine_doc, "region", "?"), string_of(machine_doc, "publicIpAddress", "none"));
     printf("%s\n", machine);
     rc = 0;
 
 done:
+    cJSON_Delete(machine_doc);
+    cJSON_Delete(created_doc);
+    cJSON_Delete(template_list);
+    cJSON_free(wait_params);
+    cJSON_free(create_params);
+    cJSON_free(config);
     ps_string_free(machine);
     ps_string_free(created);
     ps_string_free(templates);

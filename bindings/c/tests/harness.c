@@ -432,6 +432,7 @@ int main(void) {
     test_arguments();
     test_config();
     test_operations();
+    test_table();
     test_failures();
     test_threads();
     if (t_skipped) {

@@ -116,6 +116,7 @@ void test_static(void);
 void test_arguments(void);
 void test_config(void);
 void test_operations(void);
+void test_table(void);
 void test_failures(void);
 void test_threads(void);
 

@@ -10,9 +10,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import paperspace_core as ps  # noqa: E402
-from _emulator import ADMIN_KEY, Emulator  # noqa: E402
+from paperspace_core.testing import ADMIN_KEY, Emulator  # noqa: E402
+from paperspace_core.testing import pytest_plugin  # noqa: E402
 
 from helpers import AMS1, UBUNTU  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The tests run the package from src/ (not installed), so its pytest11 entry point is not
+    # there to load the plugin; when the package is installed too, it already is.
+    if not config.pluginmanager.is_registered(pytest_plugin):
+        config.pluginmanager.register(pytest_plugin, "paperspace_core")
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +79,7 @@ def capacity_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emul
     }
     path = tmp_path_factory.mktemp("scenario") / "capacity.json"
     path.write_text(json.dumps(scenario))
-    emu = Emulator("--scenario", str(path))
+    emu = Emulator(path)
     try:
         yield emu
     finally:

@@ -8,8 +8,8 @@ import paperspace_core as ps
 
 UBUNTU = "t04azgph"
 WINDOWS = "tk9izniv"
-NY2 = "East Coast (NY2)"
-AMS1 = "Europe (AMS1)"
+NY2: ps.Region = "East Coast (NY2)"
+AMS1: ps.Region = "Europe (AMS1)"
 
 
 def create_c4(client: ps.Client, name: str, **optional: Any) -> ps.Machine:

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from _emulator import ADMIN_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, Emulator
 from helpers import NY2, UBUNTU
 
 import paperspace_core as ps
@@ -97,7 +97,7 @@ def test_seconds_are_checked_and_converted(client: ps.Client, nothing_sent: None
         ps.Client(api_key=ADMIN_KEY, base_url="http://127.0.0.1:1", timeout="3")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="interval must be a number of seconds, not bool"):
         client.machines.wait("ps1", "ready", interval=True)
-    with pytest.raises(ps.InvalidArgumentError, match="must be a finite number of seconds"):
+    with pytest.raises(ps.InvalidArgumentError, match="connect_timeout must be a finite, non-negative number of seconds, not inf"):
         ps.Client(api_key=ADMIN_KEY, base_url="http://127.0.0.1:1", connect_timeout=float("inf"))
     with pytest.raises(ps.ConfigError, match="timeoutMs"):
         ps.Client(api_key=ADMIN_KEY, base_url="http://127.0.0.1:1", timeout=0)
@@ -127,13 +127,13 @@ def test_circular_and_empty_params(client: ps.Client, nothing_sent: None) -> Non
 def test_create_fast_encoding_is_the_json_encoders() -> None:
     """machines.create encodes its six required parameters by hand; it must send exactly the
     bytes the JSON encoder gives (escapes, non-ASCII, NUL, big numbers)."""
-    from paperspace_core import _client
+    from paperspace_core import _encode
 
     keys = ("region", "machineType", "size", "billingType", "machineName", "templateId")
     sent: list[bytes | None] = []
 
     class Recorder(ps.Client):
-        def _send(self, operation: str, payload: bytes | None) -> Any:
+        def _send(self, operation: str, payload: bytes | None, timeout: float | None) -> Any:
             sent.append(payload)
             return {"id": "ps1"}
 
@@ -146,8 +146,8 @@ def test_create_fast_encoding_is_the_json_encoders() -> None:
             r, mt, size, bt, mn, ti = values
             assert isinstance(size, int)
             recorder.machines.create(
-                region=r, machine_type=mt, size=size, billing_type=bt, machine_name=mn, template_id=ti
+                region=r, machine_type=mt, size=size, billing_type=bt, machine_name=mn, template_id=ti  # type: ignore[arg-type]
             )
             params = dict(zip(keys, values))
-            assert sent[-1] == _client._encode("machines_create", params)
+            assert sent[-1] == _encode.encode("machines_create", params)
             assert sent[-1] == json.dumps(params, separators=(",", ":")).encode("ascii")

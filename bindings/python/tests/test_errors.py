@@ -11,11 +11,11 @@ import time
 from typing import Any
 
 import pytest
-from _emulator import ADMIN_KEY, MEMBER_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, MEMBER_KEY, Emulator
 from helpers import AMS1, NY2, UBUNTU, create_c4
 
 import paperspace_core as ps
-from paperspace_core import _client
+from paperspace_core import _native
 
 NOT_FOUND = "Not found. Please contact support@paperspace.com for help."
 CAPACITY = "This machine type can't start due to insufficient capacity. Please try again later."
@@ -29,8 +29,10 @@ def test_hierarchy() -> None:
     for value_error in (ps.InvalidArgumentError, ps.ValidationError):
         assert issubclass(value_error, ps.PaperspaceError) and issubclass(value_error, ValueError)
     assert issubclass(ps.TransportError, ConnectionError)
-    assert issubclass(ps.TimeoutError, builtins.TimeoutError)
-    assert ps.TimeoutError.__name__ == "TimeoutError" and ps.TimeoutError.__module__ == "paperspace_core._errors"
+    assert issubclass(ps.PaperspaceTimeoutError, builtins.TimeoutError)
+    assert ps.PaperspaceTimeoutError.__module__ == "paperspace_core._errors"
+    # The former name, outside __all__.
+    assert ps.TimeoutError is ps.PaperspaceTimeoutError  # type: ignore[attr-defined]
     for api_error in (ps.AuthenticationError, ps.NotFoundError, ps.RateLimitError, ps.ServerError):
         assert issubclass(api_error, ps.ApiError)
     for other in (ps.ConfigError, ps.ApiError, ps.DecodeError, ps.CancelledError, ps.MachineError, ps.InternalError):
@@ -43,10 +45,10 @@ def test_validation_reports_every_field(client: ps.Client, emulator: Emulator) -
     before = emulator.requests("POST /machines/createSingleMachinePublic")
     with pytest.raises(ps.ValidationError) as caught:
         client.machines.create(
-            region="Mars",
+            region="Mars",  # type: ignore[arg-type]
             machine_type="C4",
             size=10,
-            billing_type="weekly",
+            billing_type="weekly",  # type: ignore[arg-type]
             machine_name="",
             template_id=UBUNTU,
             assign_public_ip=True,
@@ -74,10 +76,10 @@ def test_validation_reports_every_field(client: ps.Client, emulator: Emulator) -
 
 def test_validation_of_other_operations(client: ps.Client) -> None:
     with pytest.raises(ps.ValidationError) as caught:
-        client.machines.availability(region=NY2, machine_type="C4")
+        client.machines.availability(region=NY2, machine_type="C4")  # type: ignore[arg-type]
     assert caught.value.details == {"machineType": "must be one of 'GPU+', 'P4000', 'P5000', 'P6000', or 'V100'"}
     with pytest.raises(ps.ValidationError) as caught:
-        client.machines.wait("ps1", "running", interval=0, timeout=90_000)
+        client.machines.wait("ps1", "running", interval=0, timeout=90_000)  # type: ignore[arg-type]
     assert caught.value.details == {
         "state": "must be one of 'off', 'serviceready', or 'ready'",
         "intervalMs": "must be between 1 and 86400000 (24 hours)",
@@ -134,7 +136,7 @@ def test_other_4xx_is_a_plain_api_error(client: ps.Client) -> None:
 
 
 def test_rate_limit_without_retries(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=429)
+    emulator.add_faults(path="/templates/getTemplates", status=429)
     with pytest.raises(ps.RateLimitError) as caught:
         client.templates.list()
     assert (caught.value.http_status, caught.value.message) == (429, "Too Many Requests")
@@ -142,7 +144,7 @@ def test_rate_limit_without_retries(client: ps.Client, emulator: Emulator) -> No
 
 
 def test_safe_calls_are_retried(emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=503, count=2)
+    emulator.add_faults(path="/templates/getTemplates", status=503, count=2)
     before = emulator.requests("GET /templates/getTemplates")
     with ps.Client(api_key=ADMIN_KEY, base_url=emulator.url, max_retries=2) as c:
         assert len(c.templates.list()) == 15
@@ -150,7 +152,7 @@ def test_safe_calls_are_retried(emulator: Emulator) -> None:
 
 
 def test_server_error(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", status=503, count=3)
+    emulator.add_faults(path="/templates/getTemplates", status=503, count=3)
     with pytest.raises(ps.ServerError) as caught:
         client.templates.list()
     assert (caught.value.http_status, caught.value.message) == (503, "Service Unavailable")
@@ -170,10 +172,10 @@ def test_transport_error_to_a_closed_port() -> None:
 
 
 def test_http_timeout(emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", delayMs=2000)
+    emulator.add_faults(path="/templates/getTemplates", delayMs=2000)
     with ps.Client(api_key=ADMIN_KEY, base_url=emulator.url, max_retries=0, timeout=0.3) as c:
         started = time.monotonic()
-        with pytest.raises(ps.TimeoutError) as caught:
+        with pytest.raises(ps.PaperspaceTimeoutError) as caught:
             c.templates.list()
         elapsed = time.monotonic() - started
     assert (caught.value.code, caught.value.kind, caught.value.operation) == (5, "timeout", "templates_list")
@@ -184,7 +186,7 @@ def test_http_timeout(emulator: Emulator) -> None:
 def test_wait_timeout_details(client: ps.Client) -> None:
     machine = create_c4(client, "py-wait-timeout", start_on_create=False)
     client.machines.wait(machine["id"], "off", interval=0.05)
-    with pytest.raises(ps.TimeoutError) as caught:
+    with pytest.raises(ps.PaperspaceTimeoutError) as caught:
         client.machines.wait(machine["id"], "ready", interval=0.05, timeout=0.3)
     assert caught.value.details == {"machineId": machine["id"], "state": "off", "target": "ready"}
     assert caught.value.operation == "machines_wait"
@@ -192,7 +194,7 @@ def test_wait_timeout_details(client: ps.Client) -> None:
 
 
 def test_decode_error(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/getMachines", action="garbage", status=200)
+    emulator.add_faults(path="/machines/getMachines", action="garbage", status=200)
     with pytest.raises(ps.DecodeError) as caught:
         client.machines.list()
     e = caught.value
@@ -231,7 +233,7 @@ def test_cancelled_when_the_client_closes_during_a_wait(client: ps.Client) -> No
     waiter = threading.Thread(target=wait)
     waiter.start()
     deadline = time.monotonic() + 5
-    while not client._waits:  # until the wait is in the library
+    while not client._in_flight:  # until the wait is in the library
         assert time.monotonic() < deadline
         time.sleep(0.01)
     time.sleep(0.1)
@@ -270,7 +272,7 @@ NEW_USER = {"email": "py-new@example.com", "password": "Sup3r-s3cret-pw", "first
 
 
 def test_failed_create_reports_the_new_user(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/createSingleMachinePublic", stage="afterUserCreated", status=500)
+    emulator.add_faults(path="/machines/createSingleMachinePublic", stage="afterUserCreated", status=500)
     with pytest.raises(ps.ServerError) as caught:
         create_c4(client, "py-new-user", **NEW_USER)
     e = caught.value
@@ -286,7 +288,7 @@ def test_failed_create_reports_the_new_user(client: ps.Client, emulator: Emulato
 
 
 def test_failed_create_before_the_user_exists(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/machines/createSingleMachinePublic", status=502)
+    emulator.add_faults(path="/machines/createSingleMachinePublic", status=502)
     with pytest.raises(ps.ServerError) as caught:
         create_c4(client, "py-no-user", **dict(NEW_USER, email="py-nobody@example.com"))
     assert caught.value.details == {
@@ -298,18 +300,18 @@ def test_failed_create_before_the_user_exists(client: ps.Client, emulator: Emula
 
 
 def test_error_mapping_fallbacks() -> None:
-    internal = _client._raise_for(98, None, "machines_show")
+    internal = _native.error_for(98, None, "machines_show")
     assert type(internal) is ps.InternalError
     assert (internal.kind, internal.message, internal.operation) == ("internal", "internal", "machines_show")
-    panic = _client._raise_for(99, b'{"code":99,"kind":"panic","message":"panic inside the library: x"}', "op")
+    panic = _native.error_for(99, b'{"code":99,"kind":"panic","message":"panic inside the library: x"}', "op")
     assert type(panic) is ps.InternalError and panic.message == "panic inside the library: x"
-    unknown = _client._raise_for(42, None, "users_list")
+    unknown = _native.error_for(42, None, "users_list")
     assert type(unknown) is ps.PaperspaceError and (unknown.code, unknown.kind) == (42, "unknown")
-    gateway = _client._raise_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":504,"details":null}', "op")
+    gateway = _native.error_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":504,"details":null}', "op")
     assert type(gateway) is ps.ServerError and gateway.http_status == 504
-    forbidden = _client._raise_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":403}', "op")
+    forbidden = _native.error_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":403}', "op")
     assert type(forbidden) is ps.AuthenticationError
-    not_json = _client._raise_for(4, b"oops", "op")
+    not_json = _native.error_for(4, b"oops", "op")
     assert type(not_json) is ps.TransportError and not_json.message == "oops"
 
 
@@ -328,5 +330,5 @@ def test_errors_pickle_and_repr() -> None:
     assert repr(e) == (
         "NotFoundError(kind='api', code=6, http_status=404, operation='machines_show', message='gone')"
     )
-    timeout = ps.TimeoutError("slow", code=5, kind="timeout")
+    timeout = ps.PaperspaceTimeoutError("slow", code=5, kind="timeout")
     assert isinstance(pickle.loads(pickle.dumps(timeout)), builtins.TimeoutError)

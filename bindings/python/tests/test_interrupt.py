@@ -1,4 +1,5 @@
-"""Ctrl-C (SIGINT) during a wait, in a real child process."""
+"""Ctrl-C (a real SIGINT, in a child process) interrupts any call of the main thread within
+100 ms, and every call is bounded by its own ``timeout=``."""
 
 from __future__ import annotations
 
@@ -10,29 +11,34 @@ import sys
 import time
 from pathlib import Path
 
-from _emulator import ADMIN_KEY, Emulator
-from helpers import create_c4
+import pytest
+from helpers import UBUNTU, create_c4
 
 import paperspace_core as ps
+from paperspace_core.testing import ADMIN_KEY, Emulator
 
 SRC = str(Path(ps.__file__).resolve().parent.parent)
 
+# argv: key, url, then the call to make: "list" (templates.list) or "wait MACHINE_ID".
 CHILD = r"""
-import sys, threading, time
+import sys, time
 import paperspace_core as ps
 
 client = ps.Client(api_key=sys.argv[1], base_url=sys.argv[2])
-print("waiting", flush=True)
+print("calling", flush=True)
 try:
-    client.machines.wait(sys.argv[3], "ready", interval=0.05, timeout=120)
+    if sys.argv[3] == "list":
+        client.templates.list()
+    else:
+        client.machines.wait(sys.argv[4], "ready", interval=0.05, timeout=120)
 except KeyboardInterrupt:
-    workers = [t for t in threading.enumerate() if t.name == "paperspace-wait"]
-    print("interrupted; workers left:", len(workers), flush=True)
-    # The client is still usable after the cancelled wait, and closes at once.
-    print("state after:", client.machines.show(sys.argv[3])["state"], flush=True)
+    print(f"interrupted at {time.time():.6f}", flush=True)
+    # The call has ended in the library, and the client still works.
+    print("in flight:", client._in_flight, flush=True)
+    print("after:", len(client.templates.list(id="t04azgph")), flush=True)
     client.close()
     raise
-print("the wait returned", flush=True)
+print("the call returned", flush=True)
 """
 
 
@@ -44,30 +50,85 @@ def read_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
         return proc.stdout.readline().decode().strip()
 
 
-def test_sigint_during_wait_raises_keyboard_interrupt_quickly(client: ps.Client, emulator: Emulator) -> None:
-    machine = create_c4(client, "py-sigint", start_on_create=False)  # never becomes ready
+def interrupt(emulator: Emulator, *call: str, in_call: str) -> float:
+    """Runs CHILD, sends SIGINT once ``in_call`` (a request key) was counted, and returns how
+    long the child took to see KeyboardInterrupt."""
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    before = emulator.requests(in_call)
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, ADMIN_KEY, emulator.url, machine["id"]],
+        [sys.executable, "-c", CHILD, ADMIN_KEY, emulator.url, *call],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
     )
     try:
-        assert read_line(proc, 10) == "waiting"
-        time.sleep(0.5)  # well inside the native wait by now
+        assert read_line(proc, 10) == "calling"
+        deadline = time.monotonic() + 10
+        while emulator.requests(in_call) == before:
+            assert time.monotonic() < deadline, "the call never reached the emulator"
+            time.sleep(0.01)
+        time.sleep(0.2)  # well inside the library's sleep or read by now
         assert proc.poll() is None
-        started = time.monotonic()
+        sent = time.time()
         proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=5)
-        elapsed = time.monotonic() - started
+        stdout, stderr = proc.communicate(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert elapsed < 2.0, f"the child took {elapsed:.2f} s to stop"
-    assert proc.returncode == -signal.SIGINT  # an uncaught KeyboardInterrupt ends Python by SIGINT
+    lines = stdout.decode().splitlines()
+    assert proc.returncode == -signal.SIGINT, stderr.decode()  # an uncaught KeyboardInterrupt
     assert stderr.decode().rstrip().endswith("KeyboardInterrupt")
-    # What the child saw: no worker thread left, and the client still worked.
-    assert stdout.decode().splitlines() == ["interrupted; workers left: 0", "state after: off"]
+    assert lines[1:] == ["in flight: 0", "after: 1"], lines
+    return float(lines[0].removeprefix("interrupted at ")) - sent
+
+
+def test_sigint_during_a_retry_after_sleep(emulator: Emulator) -> None:
+    # A 503 with Retry-After: 20 makes the library sleep 20 s before its retry.
+    emulator.add_faults(path="/templates/getTemplates", status=503, headers={"Retry-After": "20"})
+    before = emulator.requests("GET /templates/getTemplates")
+    latency = interrupt(emulator, "list", in_call="GET /templates/getTemplates")
+    assert latency < 0.15, f"KeyboardInterrupt came {latency * 1000:.0f} ms after SIGINT"
+    # The 503 and the child's call after the interrupt: the retry never happened.
+    assert emulator.requests("GET /templates/getTemplates") == before + 2
+
+
+def test_sigint_during_a_stalled_request(emulator: Emulator) -> None:
+    emulator.add_faults(path="/templates/getTemplates", delayMs=20_000)
+    latency = interrupt(emulator, "list", in_call="GET /templates/getTemplates")
+    assert latency < 0.15, f"KeyboardInterrupt came {latency * 1000:.0f} ms after SIGINT"
+
+
+def test_sigint_during_a_wait(client: ps.Client, emulator: Emulator) -> None:
+    machine = create_c4(client, "py-sigint", start_on_create=False)  # never becomes ready
+    latency = interrupt(emulator, "wait", machine["id"], in_call="GET /machines/getMachinePublic")
+    assert latency < 0.15, f"KeyboardInterrupt came {latency * 1000:.0f} ms after SIGINT"
     client.machines.destroy(machine["id"])
+
+
+def test_a_call_timeout_replaces_the_clients(emulator: Emulator) -> None:
+    with emulator.client(max_retries=0, timeout=5) as c:
+        emulator.add_faults(path="/templates/getTemplates", delayMs=2000)
+        started = time.monotonic()
+        with pytest.raises(ps.PaperspaceTimeoutError) as caught:
+            c.templates.list(timeout=0.2)
+        elapsed = time.monotonic() - started
+        assert 0.19 < elapsed < 0.6, elapsed
+        assert (caught.value.code, caught.value.kind, caught.value.operation) == (5, "timeout", "templates_list")
+        assert c._in_flight == 0
+    # Longer than the client's, too.
+    with emulator.client(max_retries=0, timeout=0.2) as c:
+        emulator.add_faults(path="/users/getUsers", delayMs=600)
+        assert [u["id"] for u in c.users.list(email="admin@example.com", timeout=3)] == ["uq8w3kz5"]
+        emulator.add_faults(path="/users/getUsers", delayMs=600)
+        with pytest.raises(ps.PaperspaceTimeoutError):
+            c.users.list(email="admin@example.com")
+
+
+def test_timeouts_are_checked(client: ps.Client) -> None:
+    with pytest.raises(TypeError, match="timeout must be a number of seconds, not str"):
+        client.templates.list(timeout="1")  # type: ignore[arg-type]
+    with pytest.raises(ps.InvalidArgumentError, match="timeout must be a finite, non-negative number"):
+        client.machines.show("ps1", timeout=-1)
+    with pytest.raises(ps.PaperspaceTimeoutError):
+        client.templates.list(id=UBUNTU, timeout=0)  # a deadline already past

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from _emulator import ADMIN_KEY, Emulator
+from paperspace_core.testing import ADMIN_KEY, Emulator
 from helpers import NY2, UBUNTU, create_c4
 
 import paperspace_core as ps
@@ -28,19 +28,20 @@ def make(emulator: Emulator) -> ps.Client:
 def test_context_manager_closes(emulator: Emulator) -> None:
     with make(emulator) as c:
         assert not c.closed
-        assert repr(c) == "<paperspace_core.Client open>"
+        assert repr(c) == f"<paperspace_core.Client {emulator.url} open>"
         assert len(c.templates.list(id=UBUNTU)) == 1
     assert c.closed
-    assert repr(c) == "<paperspace_core.Client closed>"
+    assert repr(c) == f"<paperspace_core.Client {emulator.url} closed>"
 
 
 def test_close_is_idempotent(emulator: Emulator) -> None:
     c = make(emulator)
     c.close()
     c.close()
-    with c:
-        pass
     assert c.closed
+    with pytest.raises(ps.ClientClosedError, match="this paperspace_core.Client is closed"):
+        with c:
+            pass
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_eight_threads_share_one_client(client: ps.Client) -> None:
 
 
 def test_calls_do_not_block_each_other(client: ps.Client, emulator: Emulator) -> None:
-    emulator.fault(path="/templates/getTemplates", delayMs=400, count=8)
+    emulator.add_faults(path="/templates/getTemplates", delayMs=400, count=8)
     results: list[int] = []
 
     def work() -> None:
@@ -112,19 +113,30 @@ def test_calls_do_not_block_each_other(client: ps.Client, emulator: Emulator) ->
     assert elapsed < 1.6, f"8 delayed calls took {elapsed:.2f} s: they ran one after another"
 
 
-def test_close_waits_for_calls_in_flight(emulator: Emulator) -> None:
+def test_close_cancels_calls_in_flight_and_returns_at_once(emulator: Emulator) -> None:
     c = make(emulator)
-    emulator.fault(path="/users/getUsers", delayMs=500)
-    result: list[list[ps.User]] = []
-    caller = threading.Thread(target=lambda: result.append(c.users.list(email="admin@example.com")))
+    emulator.add_faults(path="/users/getUsers", delayMs=3000)
+    caught: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            c.users.list(email="admin@example.com")
+        except BaseException as exc:
+            caught.append(exc)
+
+    caller = threading.Thread(target=call)
     caller.start()
     wait_until(lambda: c._in_flight == 1)  # the call is in the library now
     time.sleep(0.1)
     started = time.monotonic()
     c.close()
-    assert time.monotonic() - started > 0.2  # close() waited for the call
+    assert time.monotonic() - started < 0.05  # close() did not wait for the call
+    assert c._native._ptr is not None  # freed only once the call has returned
     caller.join(5)
-    assert [u["id"] for u in result[0]] == ["uq8w3kz5"]
+    assert time.monotonic() - started < 0.5
+    assert len(caught) == 1 and type(caught[0]) is ps.CancelledError
+    assert (caught[0].kind, caught[0].operation) == ("cancelled", "users_list")
+    assert c._in_flight == 0 and c._native._ptr is None
 
 
 def test_close_racing_with_calls(emulator: Emulator) -> None:
@@ -139,6 +151,8 @@ def test_close_racing_with_calls(emulator: Emulator) -> None:
                 calls[i] += 1
         except ps.ClientClosedError:
             outcomes.append("closed")
+        except ps.CancelledError:  # in flight when close() came
+            outcomes.append("closed")
         except BaseException as exc:  # anything else is a bug
             outcomes.append(repr(exc))
 
@@ -151,10 +165,11 @@ def test_close_racing_with_calls(emulator: Emulator) -> None:
         t.join(5)
     assert outcomes == ["closed"] * 8
     assert all(n > 0 for n in calls)
+    assert c._in_flight == 0 and c._native._ptr is None
 
 
 def test_ctrl_c_in_process_cancels_the_wait(client: ps.Client) -> None:
-    """KeyboardInterrupt in the waiting thread cancels the native wait, joins its worker and
+    """KeyboardInterrupt in the main thread cancels the native wait, waits for it to end and
     leaves the client usable."""
     machine = create_c4(client, "py-interrupt-in-process", start_on_create=False)
     timer = threading.Timer(0.3, _thread.interrupt_main)
@@ -163,6 +178,6 @@ def test_ctrl_c_in_process_cancels_the_wait(client: ps.Client) -> None:
     with pytest.raises(KeyboardInterrupt):
         client.machines.wait(machine["id"], "ready", interval=0.05, timeout=60)
     assert time.monotonic() - started < 1.0
-    assert not [t for t in threading.enumerate() if t.name == "paperspace-wait"]
+    assert client._in_flight == 0  # the call has ended in the library
     assert client.machines.show(machine["id"])["state"] == "off"
     client.machines.destroy(machine["id"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from _emulator import Emulator
+from paperspace_core.testing import Emulator
 from helpers import NY2, UBUNTU, WINDOWS, create_c4
 
 import paperspace_core as ps
+from paperspace_core import _operations as operations
 
 UBUNTU_TEMPLATE = {
     "id": "t04azgph",
@@ -121,7 +122,8 @@ def test_machine_lifecycle(client: ps.Client, emulator: Emulator) -> None:
     assert client.machines.wait(machine_id, "off", interval=0.05)["state"] == "off"
 
     assert client.machines.start(machine_id) is None  # type: ignore[func-returns-value]
-    assert client.machines.wait(machine_id, "READY", interval=0.05)["state"] == "ready"  # any case
+    # Any case (outside the Literal type).
+    assert client.machines.wait(machine_id, "READY", interval=0.05)["state"] == "ready"  # type: ignore[arg-type]
 
     assert client.machines.restart(machine_id) is None  # type: ignore[func-returns-value]
     assert client.machines.show(machine_id)["state"] == "restarting"
@@ -177,5 +179,12 @@ def test_one_request_per_call(client: ps.Client, emulator: Emulator) -> None:
 def test_raw_call(client: ps.Client) -> None:
     assert client.call("templates_list", {"id": UBUNTU}) == [UBUNTU_TEMPLATE]
     assert client.call("users_list", {"firstname": "Ada"}) == [ADMIN]
-    with pytest.raises(ValueError, match="unknown operation 'templates_delete'"):
+    with pytest.raises(ps.InvalidArgumentError) as caught:
         client.call("templates_delete")
+    # The library's refusal, listing the known names.
+    assert caught.value.message == "unknown operation; the operations are: " + ", ".join(operations.OPERATIONS)
+    assert caught.value.operation == "call"
+    with pytest.raises(ps.InvalidArgumentError, match="no NUL"):
+        client.call("templates_list\0x")
+    with pytest.raises(TypeError, match="operation must be a str, not bytes"):
+        client.call(b"templates_list")  # type: ignore[arg-type]

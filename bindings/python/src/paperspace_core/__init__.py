@@ -8,9 +8,13 @@
 ...                                      template_id=ubuntu["id"])        # doctest: +SKIP
 ...     client.machines.wait(machine["id"], "ready", interval=0.2)        # doctest: +SKIP
 
-The native library is found through ``PAPERSPACE_LIB``, the copy shipped in the package, or a
-development checkout's ``target/release`` / ``target/debug`` (see the README).
+``AsyncClient`` has the same methods as coroutines; ``paperspace_core.testing`` runs the
+emulator for tests. The native library is found through ``PAPERSPACE_LIB``, the copy shipped
+in the package, or a development checkout's ``target/release`` / ``target/debug`` (see the
+README).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from ._ffi import native_version as _native_version  # loads the library; ImportError if unusable
@@ -26,35 +30,102 @@ from ._errors import (
     MachineError,
     NotFoundError,
     PaperspaceError,
+    PaperspaceTimeoutError,
     RateLimitError,
     ServerError,
     TimeoutError,
     TransportError,
     ValidationError,
 )
-from ._types import NULL, Availability, Filter, Machine, MachineEvent, NullType, Template, User
-from ._client import Client, Machines, Templates, Users
+from ._secret import Secret
+from ._types import (
+    NULL,
+    AutoSnapshotFrequency,
+    Availability,
+    BillingType,
+    Delegation,
+    Filter,
+    GpuMachineType,
+    Machine,
+    MachineEvent,
+    MachineState,
+    MachineType,
+    MachineUtilization,
+    Network,
+    NullType,
+    Region,
+    ResourceDelegation,
+    Script,
+    ScriptDetails,
+    ScriptMachine,
+    StorageUtilization,
+    Template,
+    User,
+    Utilization,
+    WaitState,
+)
+from ._client import Client
+from ._native import logger
+from ._resources import Machines, Networks, ResourceDelegations, Scripts, Templates, Users
 
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient imports asyncio, which costs more than the rest of the package: only on use.
+    if name == "AsyncClient":
+        from ._async_client import AsyncClient
+
+        globals()["AsyncClient"] = AsyncClient
+        return AsyncClient
+    raise AttributeError(f"module 'paperspace_core' has no attribute {name!r}")
+
+
+# `TimeoutError` (the former name of PaperspaceTimeoutError) is importable but not in __all__:
+# `from paperspace_core import *` shadows no builtin.
 __all__ = [
     "__version__",
     "Client",
+    "AsyncClient",
     "Templates",
     "Machines",
     "Users",
+    "Networks",
+    "Scripts",
+    "ResourceDelegations",
+    "logger",
     "NULL",
     "NullType",
     "Filter",
+    "Secret",
+    "Region",
+    "MachineType",
+    "GpuMachineType",
+    "BillingType",
+    "MachineState",
+    "WaitState",
+    "AutoSnapshotFrequency",
     "Template",
     "Machine",
     "MachineEvent",
     "User",
     "Availability",
+    "Utilization",
+    "MachineUtilization",
+    "StorageUtilization",
+    "Network",
+    "Script",
+    "ScriptMachine",
+    "ScriptDetails",
+    "Delegation",
+    "ResourceDelegation",
     "PaperspaceError",
     "InvalidArgumentError",
     "ValidationError",
     "ConfigError",
     "TransportError",
-    "TimeoutError",
+    "PaperspaceTimeoutError",
     "ApiError",
     "AuthenticationError",
     "NotFoundError",
@@ -67,4 +138,4 @@ __all__ = [
     "ClientClosedError",
 ]
 
-del _native_version
+del _native_version, TYPE_CHECKING, Any

@@ -11,7 +11,7 @@ __all__ = [
     "ValidationError",
     "ConfigError",
     "TransportError",
-    "TimeoutError",
+    "PaperspaceTimeoutError",
     "ApiError",
     "AuthenticationError",
     "NotFoundError",
@@ -112,8 +112,14 @@ class TransportError(PaperspaceError, ConnectionError):
     """The request could not be sent or the answer could not be read (status 4)."""
 
 
-class TimeoutError(PaperspaceError, builtins.TimeoutError):
-    """An HTTP call's timeout ran out, or a wait's own timeout (status 5)."""
+class PaperspaceTimeoutError(PaperspaceError, builtins.TimeoutError):
+    """A call's time ran out: the client's ``timeout``, the call's own ``timeout=``, or a wait's
+    (status 5). Also a builtin ``TimeoutError``, so ``except TimeoutError`` catches it."""
+
+
+# The former name, kept importable (``paperspace_core.TimeoutError``) but out of ``__all__`` so
+# that ``from paperspace_core import *`` does not shadow the builtin.
+TimeoutError = PaperspaceTimeoutError
 
 
 class ApiError(PaperspaceError):
@@ -162,7 +168,7 @@ _BY_CODE: dict[int, type[PaperspaceError]] = {
     2: ValidationError,
     3: ConfigError,
     4: TransportError,
-    5: TimeoutError,
+    5: PaperspaceTimeoutError,
     6: ApiError,
     7: DecodeError,
     8: CancelledError,

@@ -16,9 +16,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from ctypes import POINTER, Structure, c_char_p, c_int32, c_void_p
-from typing import Any
-
+from ctypes import POINTER, c_char_p, c_int32, c_uint64, c_void_p
 from ._version import __version__
 
 ENV_VAR = "PAPERSPACE_LIB"
@@ -31,18 +29,9 @@ else:
     LIB_NAME = "libpaperspace.so"
 
 
-class ps_client(Structure):
-    """Opaque ``ps_client``: only ever handled through a pointer."""
-
-
-class ps_cancel(Structure):
-    """Opaque ``ps_cancel``: only ever handled through a pointer."""
-
-
-ClientPtr = POINTER(ps_client)
-CancelPtr = POINTER(ps_cancel)
-# Owned strings come back as plain addresses (c_void_p), never c_char_p: ctypes would turn a
-# c_char_p into bytes and lose the pointer that ps_string_free needs.
+# Pointers (ps_client*, ps_cancel*, owned strings) travel as plain addresses (c_void_p: ints in
+# Python). Owned strings are never c_char_p: ctypes would turn one into bytes and lose the
+# pointer that ps_string_free needs.
 OutString = POINTER(c_void_p)
 
 
@@ -98,49 +87,32 @@ def _declare(name: str, restype: object, *argtypes: object) -> None:
     fn.argtypes = list(argtypes)
 
 
+# What the binding uses. Operations are all run through ps_call by name (no per-operation
+# declaration): their list comes from ps_operations() (see _operations.py).
 _declare("ps_version", c_char_p)  # static string: c_char_p is right here (never freed)
 _declare("ps_status_name", c_char_p, c_int32)  # static too
+_declare("ps_operations", c_char_p)  # static too
 _declare("ps_string_free", None, c_void_p)
-_declare("ps_client_new", c_int32, c_char_p, POINTER(ClientPtr), OutString)
-_declare("ps_client_free", None, ClientPtr)
-_declare("ps_cancel_new", CancelPtr)
-_declare("ps_cancel_trigger", None, CancelPtr)
-_declare("ps_cancel_free", None, CancelPtr)
-_declare("ps_cancel_set_timeout", None, CancelPtr, ctypes.c_uint64)
-_declare("ps_machines_wait_cancellable", c_int32, ClientPtr, c_char_p, CancelPtr, OutString)
-_declare("ps_call", c_int32, ClientPtr, c_char_p, c_char_p, CancelPtr, OutString)
-_declare("ps_operations", c_char_p)  # static
-
-OPERATIONS = (
-    "templates_list",
-    "machines_create",
-    "machines_availability",
-    "machines_show",
-    "machines_list",
-    "machines_wait",
-    "machines_start",
-    "machines_stop",
-    "machines_restart",
-    "machines_destroy",
-    "users_list",
-    "machines_update",
-    "machines_utilization",
-    "machines_set_access",
-    "networks_list",
-    "scripts_create",
-    "scripts_list",
-    "scripts_show",
-    "scripts_text",
-    "scripts_destroy",
-    "resource_delegations_create",
-    "machines_wait_many",
+_declare("ps_client_new", c_int32, c_char_p, POINTER(c_void_p), OutString)
+_declare("ps_client_free", None, c_void_p)
+_declare("ps_cancel_new", c_void_p)
+_declare("ps_cancel_trigger", None, c_void_p)
+_declare("ps_cancel_set_timeout", None, c_void_p, c_uint64)
+_declare("ps_cancel_free", None, c_void_p)
+_declare("ps_call", c_int32, c_void_p, c_char_p, c_char_p, c_void_p, OutString)
+DECLARED = (
+    "ps_version",
+    "ps_status_name",
+    "ps_operations",
+    "ps_string_free",
+    "ps_client_new",
+    "ps_client_free",
+    "ps_cancel_new",
+    "ps_cancel_trigger",
+    "ps_cancel_set_timeout",
+    "ps_cancel_free",
+    "ps_call",
 )
-for _op in OPERATIONS:
-    _declare(f"ps_{_op}", c_int32, ClientPtr, c_char_p, OutString)
-
-# The foreign function of each operation, looked up once (``lib.ps_x`` is an attribute lookup
-# and a dict lookup on every access). Each is called as ``fn(client, json_or_None, out)``.
-FUNCTIONS: dict[str, Any] = {_op: getattr(lib, f"ps_{_op}") for _op in OPERATIONS}
 
 native_version = (lib.ps_version() or b"").decode("utf-8", "replace")
 if native_version != __version__:

@@ -1,16 +1,79 @@
 """Result types and the ``NULL`` filter sentinel.
 
-Results are ``TypedDict``s: the very dicts ``json.loads`` returned (no copy, no conversion),
-typed for mypy and IDEs. Keys are the API's own camelCase names, unknown keys the server adds
+Results are ``TypedDict``s (``typing_extensions.TypedDict``, which pydantic's ``TypeAdapter``
+accepts on every supported Python): the very dicts ``json.loads`` returned (no copy, no
+conversion), typed for mypy, pyright and IDEs. Keys are the API's own camelCase names, unknown keys the server adds
 are kept, and numbers the API sends as strings (``ram``, ``storageTotal``, ``storageUsed``)
 stay strings. Every key but ``id`` may be missing or ``None``: read them with ``.get()``.
 """
 
 from __future__ import annotations
 
-from typing import Optional, TypedDict, TypeVar, Union
+from typing import Any, List, Optional, TypeVar, Union
 
-__all__ = ["NULL", "NullType", "Filter", "Template", "Machine", "MachineEvent", "User", "Availability"]
+from typing_extensions import Literal, TypedDict
+
+from ._secret import Secret
+
+__all__ = [
+    "NULL",
+    "NullType",
+    "Filter",
+    "Region",
+    "MachineType",
+    "GpuMachineType",
+    "BillingType",
+    "MachineState",
+    "WaitState",
+    "AutoSnapshotFrequency",
+    "Template",
+    "Machine",
+    "MachineEvent",
+    "User",
+    "Availability",
+    "Utilization",
+    "MachineUtilization",
+    "StorageUtilization",
+    "Network",
+    "Script",
+    "ScriptMachine",
+    "ScriptDetails",
+    "Delegation",
+    "ResourceDelegation",
+]
+
+Region = Literal["East Coast (NY2)", "West Coast (CA1)", "Europe (AMS1)"]
+"""The three regions, by the full names the API uses."""
+MachineType = Literal[
+    "Air",
+    "Standard",
+    "Pro",
+    "Advanced",
+    "GPU+",
+    "P4000",
+    "P5000",
+    "P6000",
+    "V100",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "C5",
+    "C6",
+    "C7",
+    "C8",
+    "C9",
+    "C10",
+]
+"""The machine types a create accepts."""
+GpuMachineType = Literal["GPU+", "P4000", "P5000", "P6000", "V100"]
+"""The dedicated-GPU types whose availability can be asked."""
+BillingType = Literal["hourly", "monthly"]
+MachineState = Literal["off", "starting", "stopping", "restarting", "serviceready", "ready", "upgrading", "provisioning"]
+"""The states a machine reports."""
+WaitState = Literal["off", "serviceready", "ready"]
+"""The states ``machines.wait`` can wait for."""
+AutoSnapshotFrequency = Literal["hour", "day", "week"]
 
 
 class NullType:
@@ -104,7 +167,7 @@ class Machine(_Identified, total=False):
     dtLastRun: Optional[str]
     restorePointSnapshotId: Optional[str]
     restorePointFrequency: Optional[str]
-    events: list[MachineEvent]
+    events: List[MachineEvent]
 
 
 class User(_Identified, total=False):
@@ -123,3 +186,80 @@ class Availability(TypedDict):
     """The answer of ``machines.availability``."""
 
     available: bool
+
+
+class StorageUtilization(TypedDict, total=False):
+    machineId: str
+    secondsUsed: int
+    monthlyRate: str  # a decimal string, e.g. "5.00"
+    billingMonth: str
+
+
+class MachineUtilization(TypedDict, total=False):
+    machineId: str
+    secondsUsed: float
+    hourlyRate: str  # a decimal string, e.g. "0.40"
+    billingMonth: str
+
+
+class Utilization(TypedDict, total=False):
+    """The answer of ``machines.utilization`` for one billing month (``YYYY-MM``)."""
+
+    machineId: str
+    utilization: MachineUtilization
+    storageUtilization: StorageUtilization
+
+
+class Network(_Identified, total=False):
+    """A private network of the team."""
+
+    name: Optional[str]
+    region: Optional[str]
+    dtCreated: Optional[str]
+    network: Optional[str]  # e.g. "10.64.21.0"
+    netmask: Optional[str]  # e.g. "255.255.255.0"
+    teamId: Optional[str]
+
+
+class Script(_Identified, total=False):
+    """A startup script (without its text: ``scripts.text`` returns it)."""
+
+    ownerType: Optional[str]  # "user" or "team"
+    ownerId: Optional[str]
+    name: Optional[str]
+    description: Optional[str]
+    dtCreated: Optional[str]
+    isEnabled: Optional[bool]
+    runOnce: Optional[bool]
+
+
+class ScriptMachine(TypedDict, total=False):
+    machineId: str
+    dtLastRun: Optional[str]
+
+
+class ScriptDetails(Script, total=False):
+    """``scripts.show``: the script plus the machines it is attached to."""
+
+    machines: List[ScriptMachine]
+
+
+class Delegation(TypedDict, total=False):
+    """What a resource delegation covers, keyed by resource: ``{"machine": {"ids": [...]}}``."""
+
+    machine: Any
+
+
+class _Delegated(TypedDict):
+    id: int
+    accessTokenId: Secret
+
+
+class ResourceDelegation(_Delegated, total=False):
+    """A resource delegation as ``resource_delegations.create`` returns it. ``accessTokenId``
+    grants access to the delegated resources: it is a :class:`Secret` (``.reveal()`` gives the
+    token), so it never shows in a repr or a log."""
+
+    delegation: Delegation
+    isEnabled: bool
+    dtCreated: str
