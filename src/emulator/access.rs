@@ -43,7 +43,7 @@ pub fn set_access(
         }
     };
     let enable = enable_access(body.get("enableAccess"))?;
-    if state.machines[index].user_id != caller.user_id && !caller.is_admin {
+    if state.machines()[index].user_id != caller.user_id && !caller.is_admin {
         return Err(ApiError::new(
             403,
             "Only the machine owner or a team administrator can set access to a machine",
@@ -56,14 +56,16 @@ pub fn set_access(
     {
         return Err(ApiError::bad_request("userId not found in your team"));
     }
-    let machine = &mut state.machines[index];
-    let has = machine.accessors.contains(&user_id);
-    // The owner always has access: giving it again or taking it away changes nothing.
-    if enable && !has && machine.user_id != user_id {
-        machine.accessors.push(user_id);
-    } else if !enable && has {
-        machine.accessors.retain(|u| *u != user_id);
-    }
+    state.edit_machine(index, now, |machine| {
+        let has = machine.accessors.contains(&user_id);
+        // The owner always has access: giving it again or taking it away changes nothing.
+        if enable && !has && machine.user_id != user_id {
+            machine.accessors.push(user_id);
+        } else if !enable && has {
+            machine.accessors.retain(|u| *u != user_id);
+        }
+    });
+    let machine = &state.machines()[index];
     Ok(Reply::json(
         200,
         render::to_json(&render::machine(machine, now, false)),

@@ -340,7 +340,7 @@ pub fn create(
 
     let machine = build_machine(state, caller, &f, os, owner, (network, script), now)?;
     let body = render::to_json(&render::machine(&machine, now, false));
-    state.add_machine(machine);
+    state.add_machine(machine, now);
     Ok(Answer::Reply(Reply::json(state.create_status, body)))
 }
 
@@ -383,6 +383,8 @@ fn build_machine(
         });
     }
     Ok(Machine {
+        // Numbered by `State::add_machine`.
+        seq: 0,
         id: state.fresh_id("ps", 7),
         name: text("machineName"),
         size_gb: f.get("size").and_then(Value::as_f64).unwrap_or(0.0) as u64,

@@ -242,7 +242,7 @@ fn api(
         Route::ScriptList => scripts::list(state, &caller, &req.query),
         Route::ScriptShow => scripts::show(state, &caller, &req.query, now)?,
         Route::ScriptText => scripts::text(state, &caller, &req.query)?,
-        Route::ScriptDestroy(id) => scripts::destroy(state, &caller, id)?,
+        Route::ScriptDestroy(id) => scripts::destroy(state, &caller, id, now)?,
         Route::DelegationCreate => delegations::create(state, &caller, &req.body, now)?,
         Route::Stats | Route::AddFaults | Route::ClearFaults | Route::OpenApi | Route::NotFound => {
             return Err(ApiError::not_found());

@@ -124,6 +124,10 @@ impl Phase {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Machine {
+    /// Creation order, unique for the emulator's life (not saved: a restore renumbers), the
+    /// key of the list indexes (`index.rs`).
+    #[serde(skip)]
+    pub seq: u64,
     pub id: String,
     pub name: String,
     pub machine_type: String,
@@ -203,6 +207,19 @@ impl Machine {
             && e.error.is_none()
             && share > 0
             && now >= e.end_ms - share
+    }
+
+    /// The first time after `now` at which `phase_at` may change (an event begins or ends, or
+    /// a start or restart reaches its `serviceready` share); `None` once nothing will change.
+    pub fn next_change(&self, now: i64) -> Option<i64> {
+        self.events
+            .iter()
+            .flat_map(|e| {
+                let share = (e.end_ms - e.begin_ms) * i64::from(self.service_ready_percent) / 100;
+                [e.begin_ms, e.end_ms, e.end_ms - share]
+            })
+            .filter(|&t| t > now)
+            .min()
     }
 
     /// The state the machine ends in once every requested transition is over.
@@ -375,6 +392,7 @@ mod tests {
 
     fn machine() -> Machine {
         Machine {
+            seq: 0,
             id: "ps1".into(),
             name: "m".into(),
             machine_type: "C1".into(),
@@ -564,6 +582,60 @@ mod tests {
         );
         assert_eq!(m.phase_at(499), Phase::Starting);
         assert_eq!(m.phase_at(500), Phase::Off);
+    }
+
+    #[test]
+    fn the_state_changes_only_at_next_change() {
+        let mut m = machine();
+        m.service_ready_percent = 20;
+        m.queue(EventKind::Create { starts: true }, "h1".into(), 0, 50, None);
+        m.events.push(Event {
+            kind: EventKind::Start { automatic: true },
+            handle: "h2".into(),
+            created_ms: 50,
+            begin_ms: 50,
+            end_ms: 100,
+            error: None,
+        });
+        m.queue(EventKind::Stop, "h3".into(), 120, 30, None);
+        m.queue(EventKind::Restart, "h4".into(), 130, 40, None);
+        m.queue(
+            EventKind::Start { automatic: false },
+            "h5".into(),
+            300,
+            50,
+            Some(CAPACITY_ERROR),
+        );
+        m.deactivate("h6".into(), 400, 20);
+        let (mut t, mut seen) = (-1, vec![m.phase_at(-1)]);
+        while let Some(next) = m.next_change(t) {
+            assert!(next > t);
+            assert!(
+                (t..next).all(|u| m.phase_at(u) == m.phase_at(t)),
+                "{t}..{next}"
+            );
+            t = next;
+            seen.push(m.phase_at(t));
+        }
+        assert_eq!(t, 420);
+        assert_eq!(m.phase_at(t + 1_000_000), Phase::Gone);
+        seen.dedup();
+        use Phase::*;
+        assert_eq!(
+            seen,
+            [
+                Provisioning,
+                ServiceReady,
+                Ready,
+                Stopping,
+                Restarting,
+                ServiceReady,
+                Ready,
+                Starting,
+                Off,
+                Gone
+            ]
+        );
     }
 
     #[test]

@@ -3,51 +3,15 @@
 use serde_json::Value;
 
 use super::error::{ApiError, Reply};
-use super::machine::{CAPACITY_ERROR, EventKind, Machine, Phase};
-use super::query::{self, Query};
+use super::fields::FILTERS;
+use super::machine::{CAPACITY_ERROR, EventKind, Phase};
+use super::query::Query;
 use super::render::{self, MachineView};
 use super::routes::MachineAction;
 use super::state::{Caller, State};
 use crate::model::rules;
 
-/// The list filters (reference §2.6, plus the two boolean fields it leaves out); `machineId`
-/// filters `id`.
-const FILTERS: [&str; 27] = [
-    "machineId",
-    "name",
-    "os",
-    "ram",
-    "cpus",
-    "gpu",
-    "storageTotal",
-    "storageUsed",
-    "usageRate",
-    "shutdownTimeoutInHours",
-    "shutdownTimeoutForces",
-    "performAutoSnapshot",
-    "autoSnapshotFrequency",
-    "autoSnapshotSaveCount",
-    "dynamicPublicIp",
-    "agentType",
-    "dtCreated",
-    "state",
-    "updatesPending",
-    "networkId",
-    "privateIpAddress",
-    "publicIpAddress",
-    "region",
-    "userId",
-    "teamId",
-    "scriptId",
-    "dtLastRun",
-];
-
 const DEFAULT_LIMIT: usize = 1000;
-
-/// The machine field a list filter compares: `machineId` filters `id`.
-fn field_of(key: &str) -> &str {
-    if key == "machineId" { "id" } else { key }
-}
 
 fn required<'q>(query: &'q Query, key: &str) -> Result<&'q str, ApiError> {
     query
@@ -65,7 +29,7 @@ pub fn show(
 ) -> Result<Reply, ApiError> {
     let id = required(query, "machineId")?;
     let index = state.visible_machine(id, caller, now)?;
-    let machine = &state.machines[index];
+    let machine = &state.machines()[index];
     Ok(Reply::json(
         200,
         render::to_json(&render::machine(machine, now, true)),
@@ -85,7 +49,7 @@ fn count(query: &Query, key: &str, default: usize) -> Result<usize, ApiError> {
 }
 
 /// `GET /machines/getMachines`: the visible machines in creation order, filtered, then
-/// `skip`ped and `limit`ed.
+/// `skip`ped and `limit`ed; only the page is rendered.
 pub fn list(
     state: &mut State,
     caller: &Caller,
@@ -95,31 +59,13 @@ pub fn list(
     let limit = count(query, "limit", DEFAULT_LIMIT)?;
     let skip = count(query, "skip", 0)?;
     state.purge(now);
-    let filtered = query.filters(&FILTERS).next().is_some();
-    // A machineId filter names at most one machine: look it up instead of scanning.
-    let candidates: Box<dyn Iterator<Item = &Machine>> = match query.get("machineId") {
-        Some(id) => Box::new(state.machine(id).into_iter()),
-        None => Box::new(state.machines.iter()),
-    };
-    let visible = candidates.filter(|m| State::machine_visible(m, caller));
-    let views: Vec<MachineView> = if filtered {
-        visible
-            .map(|m| render::machine(m, now, false))
-            .filter(|view| {
-                let value = serde_json::to_value(view).unwrap_or(Value::Null);
-                query::passes(&value, query, &FILTERS, field_of)
-            })
-            .skip(skip)
-            .take(limit)
-            .collect()
-    } else {
-        // Without filters only the machines of the page are rendered.
-        visible
-            .skip(skip)
-            .take(limit)
-            .map(|m| render::machine(m, now, false))
-            .collect()
-    };
+    state.settle(now);
+    let filters: Vec<(&str, &str)> = query.filters(&FILTERS).collect();
+    let views: Vec<MachineView> = state
+        .list_page(caller, &filters, now, (skip, limit))
+        .into_iter()
+        .map(|m| render::machine(m, now, false))
+        .collect();
     Ok(Reply::json(200, render::to_json(&views)))
 }
 
@@ -156,7 +102,7 @@ pub fn act(
     if action == MachineAction::Destroy {
         return destroy(state, caller, index, body, now);
     }
-    let machine = &state.machines[index];
+    let machine = &state.machines()[index];
     if machine.destroying() {
         return Err(ApiError::not_found());
     }
@@ -183,7 +129,9 @@ pub fn act(
         _ => (EventKind::Restart, delays.restart_ms, error),
     };
     let handle = state.ids.uuid_v4();
-    state.machines[index].queue(kind, handle, now, duration as i64, error);
+    state.edit_machine(index, now, |m| {
+        m.queue(kind, handle, now, duration as i64, error);
+    });
     Ok(Reply::no_content())
 }
 
@@ -209,7 +157,7 @@ fn destroy(
             ));
         }
     }
-    let machine = &state.machines[index];
+    let machine = &state.machines()[index];
     if machine.destroying() {
         return Ok(Reply::no_content());
     }
@@ -221,7 +169,6 @@ fn destroy(
     }
     let handle = state.ids.uuid_v4();
     let duration = state.delays.destroy_ms as i64;
-    state.machines[index].deactivate(handle, now, duration);
-    state.gone_at(now + duration);
+    state.edit_machine(index, now, |m| m.deactivate(handle, now, duration));
     Ok(Reply::no_content())
 }

@@ -21,10 +21,14 @@ mod create;
 mod delegations;
 mod error;
 mod faults;
+mod fields;
 mod handle;
 mod hardware;
 mod http;
 mod ids;
+mod index;
+#[cfg(test)]
+mod index_tests;
 mod log;
 mod machine;
 mod machines;

@@ -20,6 +20,7 @@ use super::machine::Machine;
 use super::records::{Network, User};
 use super::scripts::Script;
 use super::state::State;
+use super::time::now_ms;
 
 /// How long after a change the state is saved: changes within it share one save.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -47,7 +48,7 @@ pub fn snapshot(state: &State) -> String {
         machines_created: state.machines_created(),
         users: &state.users,
         networks: &state.networks,
-        machines: &state.machines,
+        machines: state.machines(),
         scripts: &state.scripts,
         delegations: &state.delegations,
     };
@@ -84,13 +85,12 @@ pub fn restore(state: &mut State, text: &str) -> Result<(), String> {
         }
     }
     state.networks = saved.networks;
-    state.machines = saved.machines;
     state.scripts = saved.scripts;
     state.delegations = saved.delegations;
     state.ids.set_position(saved.ids);
     state.set_machines_created(saved.machines_created);
+    state.set_machines(saved.machines, now_ms());
     state.rebuild_addresses();
-    state.reindex();
     Ok(())
 }
 

@@ -60,13 +60,8 @@ pub struct EventView<'a> {
 /// The machine as it reads at `now`; `with_events` adds the last events (show).
 pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'a> {
     let provisioned = m.provisioned_at(now);
-    let specs = hardware::specs(&m.machine_type).filter(|_| provisioned);
-    // A static address is the machine's from create on; a dynamic one only while it runs.
-    let public_ip = if m.dynamic_public_ip && !m.dynamic_ip_attached(now) {
-        None
-    } else {
-        m.public_ip.as_deref()
-    };
+    let specs = specs(m, now);
+    let public_ip = public_ip(m, now);
     let when = |value: &'a str| provisioned.then_some(value);
     MachineView {
         id: &m.id,
@@ -101,6 +96,21 @@ pub fn machine<'a>(m: &'a Machine, now: i64, with_events: bool) -> MachineView<'
                 .map(|e| event(e, now))
                 .collect()
         }),
+    }
+}
+
+/// CPUs, RAM and GPU of a machine once it is provisioned.
+pub fn specs(m: &Machine, now: i64) -> Option<(u32, u64, &'static str)> {
+    hardware::specs(&m.machine_type).filter(|_| m.provisioned_at(now))
+}
+
+/// `publicIpAddress`: a static address is the machine's from create on; a dynamic one only
+/// while it runs.
+pub fn public_ip(m: &Machine, now: i64) -> Option<&str> {
+    if m.dynamic_public_ip && !m.dynamic_ip_attached(now) {
+        None
+    } else {
+        m.public_ip.as_deref()
     }
 }
 

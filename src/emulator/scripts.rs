@@ -248,7 +248,7 @@ pub fn create(
         None => None,
         Some(id) => {
             let index = state.usable_machine(id, caller, now)?;
-            let machine = &state.machines[index];
+            let machine = &state.machines()[index];
             if machine.user_id != caller.user_id && !caller.is_admin {
                 return Err(ApiError::new(
                     403,
@@ -273,7 +273,8 @@ pub fn create(
         text: text.to_owned(),
     };
     if let Some(index) = machine {
-        state.machines[index].script = Some(script.link(now));
+        let link = script.link(now);
+        state.edit_machine(index, now, |m| m.script = Some(link));
     }
     let body = render::to_json(&script.view());
     state.scripts.push(script);
@@ -321,7 +322,7 @@ pub fn show(
     state.purge(now);
     let script = find(state, caller, query)?;
     let machines = state
-        .machines
+        .machines()
         .iter()
         .filter(|m| m.script.as_ref().is_some_and(|l| l.id == script.id))
         .map(|m| MachineRun {
@@ -343,7 +344,7 @@ pub fn text(state: &State, caller: &Caller, query: &Query) -> Result<Reply, ApiE
 }
 
 /// `POST /scripts/:scriptId/destroy`: 204; the machines that used it no longer do.
-pub fn destroy(state: &mut State, caller: &Caller, id: &str) -> Result<Reply, ApiError> {
+pub fn destroy(state: &mut State, caller: &Caller, id: &str, now: i64) -> Result<Reply, ApiError> {
     let index = state
         .scripts
         .iter()
@@ -356,9 +357,13 @@ pub fn destroy(state: &mut State, caller: &Caller, id: &str) -> Result<Reply, Ap
         ));
     }
     state.scripts.remove(index);
-    for machine in &mut state.machines {
-        if machine.script.as_ref().is_some_and(|l| l.id == id) {
-            machine.script = None;
+    for p in 0..state.machines().len() {
+        if state.machines()[p]
+            .script
+            .as_ref()
+            .is_some_and(|l| l.id == id)
+        {
+            state.edit_machine(p, now, |m| m.script = None);
         }
     }
     Ok(Reply::no_content())

@@ -1,7 +1,7 @@
 //! Everything the emulator remembers, behind one mutex held for the short time a request
 //! needs it: users and their keys, templates, machines, networks, pending faults, counters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Value, json};
 
@@ -9,8 +9,10 @@ use super::addresses::Addresses;
 use super::delegations::Delegation;
 use super::error::ApiError;
 use super::faults::FaultQueue;
+use super::fields;
 use super::ids::Ids;
-use super::machine::{Machine, Phase};
+use super::index::{Candidates, MachineIndex, position};
+use super::machine::Machine;
 use super::networks;
 use super::records::{AvailabilityRule, Network, Template, User};
 use super::routes::Route;
@@ -30,13 +32,12 @@ pub struct State {
     /// API key -> index in `users` (users are only ever appended).
     keys: HashMap<String, usize>,
     pub templates: Vec<Template>,
-    /// In creation order, which is the order of list.
-    pub machines: Vec<Machine>,
-    /// Machine id -> index in `machines`, rebuilt whenever `purge` removes machines.
-    index: HashMap<String, usize>,
-    /// When the next destroyed machine is gone (`i64::MAX`: none is being destroyed), so that
-    /// `purge` costs nothing until then.
-    next_gone_ms: i64,
+    /// In creation order (ascending `seq`), which is the order of list. Changed only through
+    /// `add_machine`, `edit_machine`, `purge` and `set_machines`, which keep `index` in step.
+    machines: Vec<Machine>,
+    index: MachineIndex,
+    /// The `seq` of the next machine.
+    next_seq: u64,
     /// The scenario's networks, then one per team and region (the default of a create).
     pub networks: Vec<Network>,
     /// In creation order, which is the order of list.
@@ -78,8 +79,8 @@ impl State {
             keys,
             templates: scenario.templates,
             machines: Vec::new(),
-            index: HashMap::new(),
-            next_gone_ms: i64::MAX,
+            index: MachineIndex::default(),
+            next_seq: 0,
             networks: all_networks,
             scripts: Vec::new(),
             delegations: Vec::new(),
@@ -124,50 +125,116 @@ impl State {
         *count = count.saturating_add(1);
     }
 
-    /// Forgets machines whose destroy has finished.
+    /// Forgets machines whose destroy has finished (nothing to do, at the cost of one look at
+    /// the index, until the first of them is due).
     pub fn purge(&mut self, now: i64) {
-        if now < self.next_gone_ms {
+        let gone = self.index.gone_by(now);
+        if gone.is_empty() {
             return;
         }
-        let addresses = &mut self.addresses;
-        self.machines.retain(|m| {
-            let gone = m.phase_at(now) == Phase::Gone;
-            if gone {
-                // Its addresses go back to the pools.
-                addresses.release_private(&m.network_id, &m.private_ip);
-                if let Some(ip) = &m.public_ip {
-                    addresses.release_public(ip);
-                }
-            }
-            !gone
-        });
-        self.reindex();
-    }
-
-    /// Rebuilds the id index and the time of the next removal after `machines` changed.
-    pub fn reindex(&mut self) {
-        self.index = self
-            .machines
+        let machines: Vec<&Machine> = gone
             .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
+            .filter_map(|&seq| position(&self.machines, seq))
+            .map(|p| &self.machines[p])
             .collect();
-        self.next_gone_ms = self
-            .machines
-            .iter()
-            .filter_map(Machine::gone_at)
-            .min()
-            .unwrap_or(i64::MAX);
+        self.index.remove(&machines);
+        for m in machines {
+            // Its addresses go back to the pools.
+            self.addresses.release_private(&m.network_id, &m.private_ip);
+            if let Some(ip) = &m.public_ip {
+                self.addresses.release_public(ip);
+            }
+        }
+        let gone: HashSet<u64> = gone.into_iter().collect();
+        self.machines.retain(|m| !gone.contains(&m.seq));
     }
 
-    /// Notes that a machine will be gone at `at` (its destroy was asked for).
-    pub fn gone_at(&mut self, at: i64) {
-        self.next_gone_ms = self.next_gone_ms.min(at);
+    /// Replaces every machine (a restore), numbering and indexing them as read at `now`.
+    pub fn set_machines(&mut self, machines: Vec<Machine>, now: i64) {
+        self.index.clear();
+        self.machines = machines;
+        for m in &mut self.machines {
+            m.seq = self.next_seq;
+            self.next_seq += 1;
+            self.index.insert(m, now);
+        }
     }
 
-    /// The machine with this id, if there is one (gone ones may linger until `purge`).
-    pub fn machine(&self, id: &str) -> Option<&Machine> {
-        self.index.get(id).map(|&i| &self.machines[i])
+    /// Every machine, in creation order.
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
+    /// Changes the machine at `position` through `edit`, re-indexing it as read at `now`.
+    pub fn edit_machine<R>(
+        &mut self,
+        position: usize,
+        now: i64,
+        edit: impl FnOnce(&mut Machine) -> R,
+    ) -> R {
+        self.index.remove(&[&self.machines[position]]);
+        let result = edit(&mut self.machines[position]);
+        self.index.insert(&self.machines[position], now);
+        result
+    }
+
+    fn position_of(&self, id: &str) -> Option<usize> {
+        position(&self.machines, self.index.seq_of(id)?)
+    }
+
+    /// The page of list: the machines the caller sees that pass `filters` at `now` (after
+    /// `purge` and `settle` at `now`), in creation order, `skip`ped and `limit`ed. Only the
+    /// machines the index offers are read, none of them when the index knows the answer.
+    pub fn list_page(
+        &self,
+        caller: &Caller,
+        filters: &[(&str, &str)],
+        now: i64,
+        (skip, limit): (usize, usize),
+    ) -> Vec<&Machine> {
+        let machines = &self.machines;
+        let at = |seq: &u64| position(machines, *seq).map(|p| &machines[p]);
+        let passes = |m: &&Machine| {
+            State::machine_visible(m, caller)
+                && filters
+                    .iter()
+                    .all(|&(key, wanted)| fields::matches(m, key, wanted, now))
+        };
+        match self.index.candidates(caller, filters, now, machines.len()) {
+            Candidates::Exact(set) => set
+                .get(skip..)
+                .unwrap_or_default()
+                .iter()
+                .take(limit)
+                .filter_map(at)
+                .collect(),
+            Candidates::All => machines
+                .iter()
+                .filter(passes)
+                .skip(skip)
+                .take(limit)
+                .collect(),
+            Candidates::Some(set) => set
+                .iter()
+                .filter_map(at)
+                .filter(passes)
+                .skip(skip)
+                .take(limit)
+                .collect(),
+            Candidates::One(seq) => seq
+                .as_ref()
+                .and_then(at)
+                .into_iter()
+                .filter(passes)
+                .skip(skip)
+                .take(limit)
+                .collect(),
+        }
+    }
+
+    /// Brings the index of states up to `now`.
+    pub fn settle(&mut self, now: i64) {
+        self.index.settle(&self.machines, now);
     }
 
     /// The index of a machine the caller can see (being destroyed or not); else the 404.
@@ -178,9 +245,7 @@ impl State {
         now: i64,
     ) -> Result<usize, ApiError> {
         self.purge(now);
-        self.index
-            .get(id)
-            .copied()
+        self.position_of(id)
             .filter(|&i| State::machine_visible(&self.machines[i], caller))
             .ok_or_else(ApiError::not_found)
     }
@@ -208,7 +273,7 @@ impl State {
     pub fn fresh_id(&mut self, prefix: &str, len: usize) -> String {
         loop {
             let id = self.ids.with_prefix(prefix, len);
-            let taken = self.index.contains_key(&id)
+            let taken = self.index.seq_of(&id).is_some()
                 || self.users.iter().any(|u| u.id == id)
                 || self.scripts.iter().any(|s| s.id == id);
             if !taken {
@@ -234,9 +299,12 @@ impl State {
         }
     }
 
-    pub fn add_machine(&mut self, machine: Machine) {
+    /// Adds a new machine, numbered after every other, indexed as read at `now`.
+    pub fn add_machine(&mut self, mut machine: Machine, now: i64) {
         self.machines_created = self.machines_created.saturating_add(1);
-        self.index.insert(machine.id.clone(), self.machines.len());
+        machine.seq = self.next_seq;
+        self.next_seq += 1;
+        self.index.insert(&machine, now);
         self.machines.push(machine);
     }
 

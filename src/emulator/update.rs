@@ -122,7 +122,7 @@ pub fn update(
 ) -> Result<Reply, ApiError> {
     let index = state.usable_machine(id, caller, now)?;
     let changes = check(&object_body(body)?)?;
-    if state.machines[index].user_id != caller.user_id && !caller.is_admin {
+    if state.machines()[index].user_id != caller.user_id && !caller.is_admin {
         return Err(ApiError::new(
             403,
             "Only the machine owner or a team administrator can update a machine",
@@ -130,7 +130,7 @@ pub fn update(
     }
     // The two kinds of public IP exclude each other: turning one on turns the other off
     // unless the body says otherwise (both true was refused above).
-    let m = &state.machines[index];
+    let m = &state.machines()[index];
     let mut static_ip = m.public_ip.is_some() && !m.dynamic_public_ip;
     let mut dynamic = m.dynamic_public_ip;
     if let Some(d) = changes.dynamic_public_ip {
@@ -150,27 +150,28 @@ pub fn update(
         (Some(ip), true) => Some(ip),
         (None, true) => Some(state.addresses.take_public(&mut state.ids)?),
     };
-    let m = &mut state.machines[index];
-    m.dynamic_public_ip = dynamic;
-    m.public_ip = public_ip;
-    if let Some(name) = changes.name {
-        m.name = name;
-    }
-    if let Some(v) = changes.shutdown_timeout_in_hours {
-        m.shutdown_timeout_in_hours = v;
-    }
-    if let Some(v) = changes.shutdown_timeout_forces {
-        m.shutdown_timeout_forces = v;
-    }
-    if let Some(v) = changes.perform_auto_snapshot {
-        m.perform_auto_snapshot = v;
-    }
-    if let Some(v) = changes.auto_snapshot_frequency {
-        m.auto_snapshot_frequency = v;
-    }
-    if let Some(v) = changes.auto_snapshot_save_count {
-        m.auto_snapshot_save_count = v;
-    }
+    state.edit_machine(index, now, |m| {
+        m.dynamic_public_ip = dynamic;
+        m.public_ip = public_ip;
+        if let Some(name) = changes.name {
+            m.name = name;
+        }
+        if let Some(v) = changes.shutdown_timeout_in_hours {
+            m.shutdown_timeout_in_hours = v;
+        }
+        if let Some(v) = changes.shutdown_timeout_forces {
+            m.shutdown_timeout_forces = v;
+        }
+        if let Some(v) = changes.perform_auto_snapshot {
+            m.perform_auto_snapshot = v;
+        }
+        if let Some(v) = changes.auto_snapshot_frequency {
+            m.auto_snapshot_frequency = v;
+        }
+        if let Some(v) = changes.auto_snapshot_save_count {
+            m.auto_snapshot_save_count = v;
+        }
+    });
     Ok(Reply::no_content())
 }
 

@@ -125,7 +125,7 @@ pub fn utilization(
     let (year, number) = parse_month(month)
         .ok_or_else(|| ApiError::bad_request("billingMonth must be a month as YYYY-MM"))?;
     let index = state.visible_machine(id, caller, now)?;
-    let m = &state.machines[index];
+    let m = &state.machines()[index];
     let (next_year, next_month) = if number == 12 {
         (year + 1, 1)
     } else {

@@ -8,6 +8,8 @@
 #         valgrind; their outputs and the emulator's log are searched for the key and password
 #       - soak: 5,000 calls through the C ABI and through the Rust API (RSS growth <= 10 MiB)
 #       - the Python binding's secrets check, when the binding is there
+#       - schemathesis (PyPI) against the emulator's OpenAPI description: no 5xx, every answer
+#         true to its schema (tests/schemathesis/run.py)
 #   run.sh fuzz     (make fuzz) libFuzzer on every target for FUZZ_SECONDS each (default 60);
 #                   installs cargo-fuzz from crates.io when missing; stable rustc with
 #                   RUSTC_BOOTSTRAP=1 (no nightly toolchain is needed)
@@ -305,6 +307,11 @@ python_asan() {
     grep -E -q '[0-9]+ passed' "$OUT/python-asan.out"
 }
 
+# A property-based run against the emulator's OpenAPI description (docs/EMULATOR.md).
+schemathesis_run() {
+    EMULATOR=$EMULATOR OUT=$OUT/schemathesis python3 "$ROOT/tests/schemathesis/run.py"
+}
+
 # Every target of the cargo-fuzz project (tests/fuzz/fuzz_targets/<name>.rs).
 FUZZ_TARGETS=()
 for f in "$ROOT"/tests/fuzz/fuzz_targets/*.rs; do
@@ -357,6 +364,7 @@ smoke)
     else
         echo "== Python binding not built: its secrets check is skipped"
     fi
+    step "schemathesis against the emulator's OpenAPI description" schemathesis_run
     ;;
 fuzz)
     need
