@@ -134,14 +134,8 @@ impl Client {
         };
         let mut last_state: Option<String> = None;
         loop {
-            let poll = wait.within(self.timeout());
-            let body = match self.request(Operation::MachinesShow, &show, &poll) {
-                Ok(body) => body,
-                // The poll ran out of the wait's own time: that is the wait timing out.
-                Err(e) if e.status() == Status::Timeout && wait.left().is_zero() => {
-                    return Err(timed_out(last_state.as_deref()));
-                }
-                Err(e) => return Err(e),
+            let Some(body) = self.poll(Operation::MachinesShow, &show, &wait)? else {
+                return Err(timed_out(last_state.as_deref()));
             };
             let progress: Progress = decode(&body)?;
             let state = progress.state.as_deref().unwrap_or_default();
@@ -159,6 +153,23 @@ impl Client {
             // The last sleep ends just before the deadline, so a wait always polls once more
             // then, and still ends within its time.
             wait.sleep(interval.min(left - LAST_POLL))?;
+        }
+    }
+}
+
+impl Client {
+    /// One poll of a wait, bounded by the client's `timeoutMs` and the wait's time left.
+    /// `None` when it ran out of the wait's own time: that is the wait timing out.
+    pub(super) fn poll<P: Params>(
+        &self,
+        operation: Operation,
+        params: &P,
+        wait: &Call<'_>,
+    ) -> Result<Option<String>> {
+        match self.request(operation, params, &wait.within(self.timeout())) {
+            Ok(body) => Ok(Some(body)),
+            Err(e) if e.status() == Status::Timeout && wait.left().is_zero() => Ok(None),
+            Err(e) => Err(e),
         }
     }
 }

@@ -14,7 +14,7 @@ use super::call::Call;
 use super::wait::{LAST_POLL, Progress, millis};
 use super::{Operation, decode};
 use crate::client::Client;
-use crate::error::{Error, Result, Status};
+use crate::error::{Error, Result};
 use crate::model::Params;
 use crate::model::machine::{Machine, MachineFilter, MachineRef, WaitManyParams, WaitParams};
 
@@ -107,14 +107,10 @@ impl Client {
             .with_details(json!({"target": target, "pending": pending, "states": states}))
         };
         loop {
-            let poll = wait.within(self.timeout());
-            let body = match self.request(Operation::MachinesList, &MachineFilter::default(), &poll)
-            {
-                Ok(body) => body,
-                Err(e) if e.status() == Status::Timeout && wait.left().is_zero() => {
-                    return Err(timed_out(&last_state, &reached));
-                }
-                Err(e) => return Err(e),
+            let Some(body) =
+                self.poll(Operation::MachinesList, &MachineFilter::default(), &wait)?
+            else {
+                return Err(timed_out(&last_state, &reached));
             };
             let machines = listed(&body)?;
             let by_id: HashMap<&str, &Listed> = machines.iter().map(|m| (m.id, m)).collect();
@@ -137,16 +133,10 @@ impl Client {
                     }
                     // Missing from the list, or fell back to off: read it whole.
                     _ => {
-                        let shown = match self.request(
-                            Operation::MachinesShow,
-                            &MachineRef::new(id),
-                            &wait.within(self.timeout()),
-                        ) {
-                            Ok(body) => body,
-                            Err(e) if e.status() == Status::Timeout && wait.left().is_zero() => {
-                                return Err(timed_out(&last_state, &reached));
-                            }
-                            Err(e) => return Err(e),
+                        let Some(shown) =
+                            self.poll(Operation::MachinesShow, &MachineRef::new(id), &wait)?
+                        else {
+                            return Err(timed_out(&last_state, &reached));
                         };
                         let progress: Progress = decode(&shown)?;
                         let state = progress.state.as_deref().unwrap_or_default().to_string();
