@@ -19,7 +19,8 @@ from paperspace_core.testing import ADMIN_KEY, Emulator
 
 SRC = str(Path(ps.__file__).resolve().parent.parent)
 
-# argv: key, url, then the call to make: "list" (templates.list) or "wait MACHINE_ID".
+# argv: key, url, then the call to make: "list" (templates.list), "create" (machines.create) or
+# "wait MACHINE_ID".
 CHILD = r"""
 import sys, time
 import paperspace_core as ps
@@ -29,6 +30,9 @@ print("calling", flush=True)
 try:
     if sys.argv[3] == "list":
         client.templates.list()
+    elif sys.argv[3] == "create":
+        client.machines.create(region="East Coast (NY2)", machine_type="C4", size=50,
+            billing_type="hourly", machine_name="py-sigint-create", template_id="t04azgph")
     else:
         client.machines.wait(sys.argv[4], "ready", interval=0.05, timeout=120)
 except KeyboardInterrupt:
@@ -96,6 +100,13 @@ def test_sigint_during_a_retry_after_sleep(emulator: Emulator) -> None:
 def test_sigint_during_a_stalled_request(emulator: Emulator) -> None:
     emulator.add_faults(path="/templates/getTemplates", delayMs=20_000)
     latency = interrupt(emulator, "list", in_call="GET /templates/getTemplates")
+    assert latency < 0.15, f"KeyboardInterrupt came {latency * 1000:.0f} ms after SIGINT"
+
+
+def test_sigint_during_a_create(emulator: Emulator) -> None:
+    # A call that is not safe to repeat is cancelled by Ctrl-C all the same.
+    emulator.add_faults(path="/machines/createSingleMachinePublic", delayMs=20_000)
+    latency = interrupt(emulator, "create", in_call="POST /machines/createSingleMachinePublic")
     assert latency < 0.15, f"KeyboardInterrupt came {latency * 1000:.0f} ms after SIGINT"
 
 

@@ -15,13 +15,14 @@ from ._encode import given, invalid, millis, payload
 from ._errors import ClientClosedError, error_class
 from ._ffi import lib, take_string
 from ._native import Native, error_for, log_call, log_enabled
-from ._operations import NAMES
+from ._operations import NAMES, SAFE
 from ._resources import Machines, Networks, ResourceDelegations, Scripts, Templates, Users
 from ._results import wrap_result
 
 __all__ = ["Client", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://api.paperspace.io"
+DEFAULT_TIMEOUT = 30.0  # seconds: the library's default timeoutMs
 _loads = json.loads
 _perf_counter = time.perf_counter
 
@@ -49,10 +50,11 @@ def new_native(
     user_agent: Optional[str],
 ) -> Tuple[Native, str]:
     """A native client from the constructor's arguments, and the base URL to show."""
+    limit_ms = millis("timeout", timeout, "client_new")
     config = given(
         apiKey=api_key,
         baseUrl=base_url,
-        timeoutMs=millis("timeout", timeout, "client_new"),
+        timeoutMs=limit_ms,
         connectTimeoutMs=millis("connect_timeout", connect_timeout, "client_new"),
         maxRetries=max_retries,
         userAgent=user_agent,
@@ -66,7 +68,10 @@ def new_native(
     if status != 0 or not ptr.value:
         raise error_for(status, text, "client_new")
     shown = base_url if isinstance(base_url, str) else os.environ.get("PAPERSPACE_API_HOST") or DEFAULT_BASE_URL
-    return Native(ptr.value), _display_url(shown)
+    if limit_ms is None:
+        limit_ms = millis("timeout", DEFAULT_TIMEOUT, "client_new")
+    assert limit_ms is not None
+    return Native(ptr.value, limit_ms), _display_url(shown)
 
 
 def decode(status: int, text: Optional[bytes], operation: str) -> Any:
@@ -195,10 +200,10 @@ class Client:
         timeout_ms = None if timeout is None else millis("timeout", timeout, operation)
         if log_enabled():
             started = _perf_counter()
-            status, text = self._native.call(NAMES[operation], body, timeout_ms)
+            status, text = self._native.call(NAMES[operation], body, timeout_ms, operation in SAFE)
             log_call(operation, status, text, started)
         else:
-            status, text = self._native.call(NAMES[operation], body, timeout_ms)
+            status, text = self._native.call(NAMES[operation], body, timeout_ms, operation in SAFE)
         if status or text is None:
             return decode(status, text, operation)
         return _loads(text.decode("utf-8", "surrogatepass"))

@@ -7,11 +7,13 @@ the library, so that:
 - ``close()`` triggers the tokens of the calls in flight and returns at once (it never waits,
   so it may be called from a signal handler while the main thread is inside a call); the native
   client is freed by whoever ends last: ``close()`` itself, or the last call in flight;
-- Ctrl-C interrupts any call of the main thread: there the call runs in a worker thread while
-  the main thread waits on a lock, which a signal interrupts; the exception (KeyboardInterrupt,
-  or whatever a signal handler raised) triggers the token, the library returns within about
-  50 ms, and the exception propagates. Other threads never receive signals, so they call the
-  library directly (no handoff).
+- Ctrl-C interrupts any call of the main thread, and other signal handlers run: see
+  ``_signals`` for how a call of the main thread hears of signals while it is in the library.
+  Once the process has shown it uses signal handlers, main-thread calls run in a worker thread
+  while the main thread waits on a lock, which a signal interrupts: the handler runs, and an
+  exception it raises triggers the token, the library returns within about 50 ms, and the
+  exception propagates. Other threads never receive signals, so they always call the library
+  directly.
 
 A lock guards the bookkeeping (the closed flag, the pointer, the tokens in flight); it is
 re-entrant because a signal handler may call ``close()`` while the main thread holds it.
@@ -30,6 +32,7 @@ from typing import Callable, Optional, Tuple
 
 from ._errors import ClientClosedError, PaperspaceError, error_class
 from ._ffi import lib, status_name
+from ._signals import MainCall, state
 
 __all__ = ["Native", "Outcome", "logger"]
 
@@ -47,16 +50,19 @@ _cancel_set_timeout = lib.ps_cancel_set_timeout
 _string_free = lib.ps_string_free
 _main_thread = threading.main_thread
 _current_thread = threading.current_thread
+_monotonic = time.monotonic
 _DEBUG = logging.DEBUG
+_CANCELLED = 8  # PS_STATUS_CANCELLED
 
 
 class Native:
     """A native ``ps_client`` and the calls in flight on it."""
 
-    __slots__ = ("_ptr", "_lock", "_closed", "_tokens", "__weakref__")
+    __slots__ = ("_ptr", "_lock", "_closed", "_tokens", "_limit_ms", "__weakref__")
 
-    def __init__(self, ptr: int) -> None:
+    def __init__(self, ptr: int, limit_ms: int) -> None:
         self._ptr: Optional[int] = ptr
+        self._limit_ms = limit_ms  # the client's time limit of a call
         self._lock = threading.RLock()
         self._closed = False
         self._tokens: set[int] = set()
@@ -113,12 +119,34 @@ class Native:
             raise ClientClosedError("this paperspace_core.Client is closed")
         return _Job(self, ptr, name, payload, token)
 
-    def call(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> Outcome:
-        """Runs one call in this thread, or for the main thread in a worker (see above)."""
-        job = self.begin(name, payload, timeout_ms)
+    def call(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int], safe: bool = False) -> Outcome:
+        """Runs one call (``safe``: the operation may be made again) in this thread, or for the
+        main thread with signals watched, or in a worker (see above)."""
         if _current_thread() is not _main_thread():
-            return job()
-        return _run_in_worker(job, self, job.token)
+            return self.begin(name, payload, timeout_ms)()
+        started = _monotonic()
+        limit_ms = self._limit_ms if timeout_ms is None else timeout_ms
+        while True:
+            job = self.begin(name, payload, timeout_ms)
+            if state.handlers_in_use:
+                return run_in_worker(job, self, job.token)
+            try:
+                call = MainCall(safe, job.cancel)
+            except (ValueError, RuntimeError):  # not the main interpreter's main thread; no thread
+                return run_in_worker(job, self, job.token)
+            try:
+                outcome = job()
+            finally:
+                call.end()
+            if not call.interrupted:
+                return outcome
+            _handlers_run()  # a handler that raises ends the call here, with its exception
+            if outcome[0] != _CANCELLED or not safe or self._closed:
+                return outcome  # (a handler that closed the client cancelled the call too)
+            # The handler returned: the call is made again (in a worker, now that the process
+            # uses handlers) within what is left of its time limit.
+            timeout_ms = max(0, limit_ms - int((_monotonic() - started) * 1000))
+            logger.debug("%s: made again after a signal handler ran", name.decode("ascii", "replace"))
 
     def _leave(self, token: int) -> None:
         """A call ended: unregisters and frees its token, and frees the client if it was the
@@ -141,6 +169,10 @@ class _Job:
 
     def __init__(self, native: Native, ptr: Optional[int], name: bytes, payload: Optional[bytes], token: int) -> None:
         self.native, self.ptr, self.name, self.payload, self.token = native, ptr, name, payload, token
+
+    def cancel(self) -> None:
+        """Triggers the call's token if it is still in flight."""
+        self.native.cancel(self.token)
 
     def abandon(self) -> None:
         """Ends a call that will never run (its thread could not start)."""
@@ -208,7 +240,7 @@ _IDLE: list[_Worker] = []  # list.pop/append are atomic: no lock needed
 _MAX_IDLE = 2
 
 
-def _run_in_worker(job: _Job, native: Native, token: int) -> Outcome:
+def run_in_worker(job: _Job, native: Native, token: int) -> Outcome:
     try:
         worker = _IDLE.pop()
     except IndexError:
@@ -247,6 +279,10 @@ def _finish_quietly(worker: _Worker) -> None:
         worker.retire()
         return
     worker.retire()
+
+
+def _handlers_run() -> None:
+    """Calling a Python function is a point where the interpreter runs pending signal handlers."""
 
 
 _LIVE: weakref.WeakSet[Native] = weakref.WeakSet()
