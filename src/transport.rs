@@ -1,6 +1,6 @@
 //! The pieces under ureq that make calls fast and cancellable: a resolver that skips the lookup
-//! of IP literals, and a connector whose connections stop waiting for an answer once the
-//! calling thread's [`Cancel`] token is triggered.
+//! of IP literals, and a connector whose connections send a request in one write and stop
+//! waiting for an answer once the calling thread's [`Cancel`] token is triggered.
 
 use std::cell::RefCell;
 use std::io;
@@ -17,6 +17,10 @@ use crate::api::Cancel;
 
 /// How often a read waiting for the server looks at the cancel token.
 const CANCEL_CHECK: Duration = Duration::from_millis(20);
+
+/// Writes are held back (and sent together) up to this many bytes, or until the answer is
+/// awaited.
+const COALESCE_LIMIT: usize = 64 * 1024;
 
 thread_local! {
     /// The token of the call running on this thread (ureq does its I/O on the caller's thread).
@@ -56,27 +60,64 @@ impl Connector<()> for CancellableConnector {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        Ok(self.0.connect(details, chained)?.map(CancellableTransport))
+        Ok(self
+            .0
+            .connect(details, chained)?
+            .map(|inner| CancellableTransport {
+                inner,
+                unsent: Vec::new(),
+            }))
     }
 }
 
+/// A connection that honours the watched token, and sends a request in one write: ureq writes
+/// the head of a request and its body separately, and with `TCP_NODELAY` each write is a
+/// packet of its own, which wakes the server once for the head alone (measured on loopback: two
+/// thread switches per POST instead of one). The writes are kept until the answer is awaited
+/// (or [`COALESCE_LIMIT`] bytes are waiting), then sent together, as `net/http` and curl do.
 #[derive(Debug)]
-pub(crate) struct CancellableTransport(Box<dyn Transport>);
+pub(crate) struct CancellableTransport {
+    inner: Box<dyn Transport>,
+    unsent: Vec<u8>,
+}
+
+impl CancellableTransport {
+    fn send_unsent(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let mut sent = 0;
+        while sent < self.unsent.len() {
+            let output = self.inner.buffers().output();
+            let n = output.len().min(self.unsent.len() - sent);
+            output[..n].copy_from_slice(&self.unsent[sent..sent + n]);
+            self.inner.transmit_output(n, timeout)?;
+            sent += n;
+        }
+        self.unsent.clear();
+        Ok(())
+    }
+}
 
 impl Transport for CancellableTransport {
     fn buffers(&mut self) -> &mut dyn Buffers {
-        self.0.buffers()
+        self.inner.buffers()
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        self.0.transmit_output(amount, timeout)
+        let output = &self.inner.buffers().output()[..amount];
+        self.unsent.extend_from_slice(output);
+        if self.unsent.len() >= COALESCE_LIMIT {
+            self.send_unsent(timeout)?;
+        }
+        Ok(())
     }
 
     /// Waits in short slices while a token is watched, so a cancelled call stops waiting for
     /// a stalled server. The connection is then dropped, never pooled half-read.
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        if !self.unsent.is_empty() {
+            self.send_unsent(timeout)?;
+        }
         let Some(mut cancelled) = watched_is_cancelled() else {
-            return self.0.await_input(timeout);
+            return self.inner.await_input(timeout);
         };
         let mut remaining = timeout.after;
         loop {
@@ -94,7 +135,7 @@ impl Transport for CancellableTransport {
                 after: UreqDuration::Exact(slice),
                 ..timeout
             };
-            match self.0.await_input(attempt) {
+            match self.inner.await_input(attempt) {
                 Err(ureq::Error::Timeout(_)) if !last => {
                     if let UreqDuration::Exact(left) = remaining {
                         remaining = UreqDuration::Exact(left.saturating_sub(slice));
@@ -107,11 +148,11 @@ impl Transport for CancellableTransport {
     }
 
     fn is_open(&mut self) -> bool {
-        self.0.is_open()
+        self.inner.is_open()
     }
 
     fn is_tls(&self) -> bool {
-        self.0.is_tls()
+        self.inner.is_tls()
     }
 }
 
@@ -148,5 +189,103 @@ impl Resolver for LiteralFirstResolver {
             }
             None => self.0.resolve(uri, config, timeout),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ureq::unversioned::transport::LazyBuffers;
+
+    /// Records what it is asked to send, one entry per write.
+    #[derive(Debug)]
+    struct Recorder {
+        buffers: LazyBuffers,
+        writes: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    }
+
+    impl Transport for Recorder {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+        fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> Result<(), ureq::Error> {
+            let sent = self.buffers.output()[..amount].to_vec();
+            self.writes.lock().unwrap().push(sent);
+            Ok(())
+        }
+        fn await_input(&mut self, _: NextTimeout) -> Result<bool, ureq::Error> {
+            Ok(false)
+        }
+        fn is_open(&mut self) -> bool {
+            true
+        }
+    }
+
+    fn transport(
+        output_size: usize,
+    ) -> (
+        CancellableTransport,
+        std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    ) {
+        let writes = std::sync::Arc::default();
+        let inner = Recorder {
+            buffers: LazyBuffers::new(1024, output_size),
+            writes: std::sync::Arc::clone(&writes),
+        };
+        let transport = CancellableTransport {
+            inner: Box::new(inner),
+            unsent: Vec::new(),
+        };
+        (transport, writes)
+    }
+
+    fn write(t: &mut CancellableTransport, bytes: &[u8]) {
+        t.buffers().output()[..bytes.len()].copy_from_slice(bytes);
+        t.transmit_output(bytes.len(), NextTimeout::default())
+            .unwrap();
+    }
+
+    #[test]
+    fn a_request_head_and_body_leave_in_one_write_when_the_answer_is_awaited() {
+        let (mut t, writes) = transport(4096);
+        write(
+            &mut t,
+            b"POST /machines/createSingleMachinePublic HTTP/1.1\r\n\r\n",
+        );
+        write(&mut t, b"{\"size\":50}");
+        assert!(
+            writes.lock().unwrap().is_empty(),
+            "nothing is sent before the answer is awaited"
+        );
+        t.await_input(NextTimeout::default()).unwrap();
+        assert_eq!(
+            *writes.lock().unwrap(),
+            vec![
+                b"POST /machines/createSingleMachinePublic HTTP/1.1\r\n\r\n{\"size\":50}".to_vec()
+            ]
+        );
+        // Nothing is sent twice.
+        t.await_input(NextTimeout::default()).unwrap();
+        assert_eq!(writes.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_large_body_is_sent_in_order_once_the_limit_is_reached_in_output_sized_writes() {
+        let (mut t, writes) = transport(16 * 1024);
+        let body: Vec<u8> = (0..COALESCE_LIMIT + 5000)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        for chunk in body.chunks(16 * 1024) {
+            write(&mut t, chunk);
+        }
+        let before_await: usize = writes.lock().unwrap().iter().map(Vec::len).sum();
+        assert_eq!(
+            before_await, COALESCE_LIMIT,
+            "sent as soon as the limit was reached"
+        );
+        t.await_input(NextTimeout::default()).unwrap();
+        let writes = writes.lock().unwrap();
+        assert!(writes.iter().all(|w| w.len() <= 16 * 1024));
+        assert_eq!(writes.concat(), body);
     }
 }
