@@ -55,14 +55,15 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
         )
     if client == "ctypes":
         # The floor of any ctypes binding: the same library and declarations as the binding,
-        # one foreign call, one copy out, one json.loads; no wrapper around them.
+        # one foreign call, one copy out (the binding's own: straight into a str), one json.loads;
+        # no wrapper around them.
         import ctypes
 
         import paperspace_core
         from paperspace_core import _ffi
 
         c = paperspace_core.Client(API_KEY, url)
-        lib, ptr, string_at, out = _ffi.lib, c._native._ptr, ctypes.string_at, ctypes.c_void_p()
+        lib, ptr, text_at, out = _ffi.lib, c._native._ptr, _ffi.text_at, ctypes.c_void_p()
         ref = ctypes.byref(out)
         # The binding runs every operation through ps_call (declared once in _ffi), by name.
         fn, name, payload = (
@@ -74,7 +75,7 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
 
         def raw() -> Any:
             status = fn(ptr, name, payload, None, ref)
-            text = string_at(out.value)
+            text = text_at(out.value)
             free(out.value)
             if status != 0:
                 raise RuntimeError(text)

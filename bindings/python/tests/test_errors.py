@@ -303,15 +303,15 @@ def test_error_mapping_fallbacks() -> None:
     internal = _native.error_for(98, None, "machines_show")
     assert type(internal) is ps.InternalError
     assert (internal.kind, internal.message, internal.operation) == ("internal", "internal", "machines_show")
-    panic = _native.error_for(99, b'{"code":99,"kind":"panic","message":"panic inside the library: x"}', "op")
+    panic = _native.error_for(99, '{"code":99,"kind":"panic","message":"panic inside the library: x"}', "op")
     assert type(panic) is ps.InternalError and panic.message == "panic inside the library: x"
     unknown = _native.error_for(42, None, "users_list")
     assert type(unknown) is ps.PaperspaceError and (unknown.code, unknown.kind) == (42, "unknown")
-    gateway = _native.error_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":504,"details":null}', "op")
+    gateway = _native.error_for(6, '{"code":6,"kind":"api","message":"m","httpStatus":504,"details":null}', "op")
     assert type(gateway) is ps.ServerError and gateway.http_status == 504
-    forbidden = _native.error_for(6, b'{"code":6,"kind":"api","message":"m","httpStatus":403}', "op")
+    forbidden = _native.error_for(6, '{"code":6,"kind":"api","message":"m","httpStatus":403}', "op")
     assert type(forbidden) is ps.AuthenticationError
-    not_json = _native.error_for(4, b"oops", "op")
+    not_json = _native.error_for(4, "oops", "op")
     assert type(not_json) is ps.TransportError and not_json.message == "oops"
 
 

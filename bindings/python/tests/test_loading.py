@@ -124,3 +124,11 @@ def test_status_names() -> None:
         "panic",
         "unknown",
     ]
+
+
+def test_the_librarys_strings_are_read_as_utf8_straight_into_str() -> None:
+    text = 'm\u00e9tal \u20ac \U0001f600 "quoted" \\ end'
+    buf = ctypes.create_string_buffer(text.encode("utf-8"))
+    read = _ffi.text_at(ctypes.addressof(buf))
+    assert type(read) is str and read == text
+    assert _ffi.text_at(ctypes.addressof(ctypes.create_string_buffer(b""))) == ""

@@ -74,15 +74,13 @@ def new_native(
     return Native(ptr.value, limit_ms), _display_url(shown)
 
 
-def decode(status: int, text: Optional[bytes], operation: str) -> Any:
+def decode(status: int, text: Optional[str], operation: str) -> Any:
     """The decoded result of a call, or its exception."""
     if status != 0:
         raise error_for(status, text, operation)
     if text is None:  # the ABI always sets a string; never seen
         raise error_class(98, None)("the library returned no result", code=98, kind="internal", operation=operation)
-    # Decoded here rather than by json.loads, whose bytes path first guesses the encoding in
-    # Python; the library's strings are always UTF-8.
-    return _loads(text.decode("utf-8", "surrogatepass"))
+    return _loads(text)
 
 
 def refuse_copy(obj: object) -> NoReturn:
@@ -206,7 +204,7 @@ class Client:
             status, text = self._native.call(NAMES[operation], body, timeout_ms, operation in SAFE)
         if status or text is None:
             return decode(status, text, operation)
-        return _loads(text.decode("utf-8", "surrogatepass"))
+        return _loads(text)
 
     def _call(self, operation: str, params: Optional[Mapping[str, Any]], timeout: Optional[float]) -> Any:
         return self._send(operation, payload(operation, params), timeout)

@@ -27,11 +27,11 @@ import os
 import threading
 import time
 import weakref
-from ctypes import c_void_p, string_at
+from ctypes import c_void_p
 from typing import Callable, Optional, Tuple
 
 from ._errors import ClientClosedError, PaperspaceError, error_class
-from ._ffi import lib, status_name
+from ._ffi import lib, status_name, text_at
 from ._signals import MainCall, state
 
 __all__ = ["Native", "Outcome", "logger"]
@@ -39,7 +39,7 @@ __all__ = ["Native", "Outcome", "logger"]
 logger = logging.getLogger("paperspace_core")
 logger.addHandler(logging.NullHandler())
 
-Outcome = Tuple[int, Optional[bytes]]
+Outcome = Tuple[int, Optional[str]]
 """What the library answered: the status and the string it returned (copied, then freed)."""
 
 _call = lib.ps_call
@@ -188,7 +188,7 @@ class _Job:
                 address = out.value
                 if address:
                     try:
-                        text = string_at(address)
+                        text = text_at(address)
                     finally:
                         _string_free(address)
             return status, text
@@ -298,7 +298,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def error_for(status: int, text: Optional[bytes], operation: str) -> PaperspaceError:
+def error_for(status: int, text: Optional[str], operation: str) -> PaperspaceError:
     """The exception for a failed call, from its error JSON (a NULL string falls back to
     ``ps_status_name``)."""
     name = status_name(status)
@@ -309,8 +309,7 @@ def error_for(status: int, text: Optional[bytes], operation: str) -> PaperspaceE
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raw = text.decode("utf-8", "replace")
-        return error_class(status, None)(raw, code=status, kind=name, operation=operation)
+        return error_class(status, None)(text, code=status, kind=name, operation=operation)
     http_status = data.get("httpStatus")
     if not isinstance(http_status, int):
         http_status = None
@@ -325,7 +324,7 @@ def error_for(status: int, text: Optional[bytes], operation: str) -> PaperspaceE
     )
 
 
-def log_call(operation: str, status: int, text: Optional[bytes], started: float) -> None:
+def log_call(operation: str, status: int, text: Optional[str], started: float) -> None:
     """One DEBUG line per call: operation, outcome, HTTP status of an API error, duration.
     Never parameters or results (they may hold a password or a token)."""
     elapsed = (time.perf_counter() - started) * 1000
