@@ -124,9 +124,9 @@ def test_circular_and_empty_params(client: ps.Client, nothing_sent: None) -> Non
         client.call("templates_list", MappingProxyType({}))
 
 
-def test_create_fast_encoding_is_the_json_encoders() -> None:
-    """machines.create encodes its six required parameters by hand; it must send exactly the
-    bytes the JSON encoder gives (escapes, non-ASCII, NUL, big numbers)."""
+def test_create_sends_exactly_the_json_encoders_bytes() -> None:
+    """machines.create sends exactly the bytes the JSON encoder gives (escapes, non-ASCII, NUL,
+    big numbers), compact and ASCII."""
     from paperspace_core import _encode
 
     keys = ("region", "machineType", "size", "billingType", "machineName", "templateId")

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Dict, AsyncIterator, List, Optional, Sequ
 from ._encode import filters as _filters
 from ._encode import given as _given
 from ._encode import millis as _millis
-from ._encode import quote as _quote
 from ._results import wrap_delegations
 from ._types import (
     NULL,
@@ -48,7 +47,6 @@ UserList = List[User]
 NetworkList = List[Network]
 ScriptList = List[Script]
 DelegationList = List[ResourceDelegation]
-_join = "".join
 
 
 def _nullable(**pairs: Any) -> Dict[str, Any]:
@@ -85,18 +83,6 @@ class AsyncTemplates(_AsyncResource):
         timeout: Optional[float] = None,
     ) -> TemplateList:
         """Templates matching every given filter exactly (``NULL`` matches null)."""
-        if (
-            id is None
-            and name is None
-            and label is None
-            and os is None
-            and dt_created is None
-            and team_id is None
-            and user_id is None
-            and region is None
-        ):
-            result: TemplateList = await self._client._send("templates_list", None, timeout)
-            return result
         params = _filters(
             id=id, name=name, label=label, os=os, dtCreated=dt_created, teamId=team_id, userId=user_id, region=region
         )
@@ -140,51 +126,6 @@ class AsyncMachines(_AsyncResource):
         ``password``, ``first_name``, ``last_name``) a failure's ``details`` say whether the
         user was created anyway: ``{"userCreated": True/False/None, "user": ..., "response":
         ...}``."""
-        if (
-            assign_public_ip is None
-            and dynamic_public_ip is None
-            and start_on_create is None
-            and network_id is None
-            and team_id is None
-            and user_id is None
-            and email is None
-            and password is None
-            and first_name is None
-            and last_name is None
-            and notification_email is None
-            and script_id is None
-            and take_initial_snapshot is None
-            and mark_snapshot_as_restore_point is None
-            and restore_point_frequency is None
-            and enable_nvlink is None
-            and type(region) is str
-            and type(machine_type) is str
-            and type(size) is int
-            and type(billing_type) is str
-            and type(machine_name) is str
-            and type(template_id) is str
-        ):
-            # The usual create, encoded exactly as the JSON encoder would, without it (one join
-            # is cheaper than a % format, and both than the encoder).
-            payload = _join(
-                (
-                    '{"region":',
-                    _quote(region),
-                    ',"machineType":',
-                    _quote(machine_type),
-                    ',"size":',
-                    repr(size),
-                    ',"billingType":',
-                    _quote(billing_type),
-                    ',"machineName":',
-                    _quote(machine_name),
-                    ',"templateId":',
-                    _quote(template_id),
-                    "}",
-                )
-            ).encode("ascii")
-            machine: Machine = await self._client._send("machines_create", payload, timeout)
-            return machine
         params = _given(
             region=region,
             machineType=machine_type,
