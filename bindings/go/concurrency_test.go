@@ -201,9 +201,9 @@ func TestMaxConcurrentCalls(t *testing.T) {
 	}
 	waitForRequests(t, emu, key, before+2)
 
+	start := time.Now() // before the context, whose deadline counts from its creation
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err = c.ListMachines(ctx, paperspace.MachineFilter{})
 	elapsed := time.Since(start)
 	perr := asError(t, err, paperspace.ErrCancelled)
