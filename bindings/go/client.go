@@ -256,9 +256,9 @@ const (
 // observeCall, when set (by the tests), sees the operation of every call.
 var observeCall atomic.Pointer[func(op string)]
 
-// run runs one operation by name through ps_call: one json.Marshal of params, the C call, one
-// decode of the result into out (decodeResult: what json.Unmarshal would give; skipped when out
-// is nil).
+// run runs one operation by name through ps_call: one json.Marshal of params (encodeParams:
+// cached for zero values), the C call, one decode of the result into out (decodeResult: what
+// json.Unmarshal would give; skipped when out is nil).
 //
 // ctx reaches the library through a ps_cancel token: its deadline becomes the token's (for an
 // operation only when it comes before Config.Timeout, since a token's deadline replaces it), and
@@ -279,7 +279,7 @@ func (c *Client) run(ctx context.Context, op string, params, out any) error {
 		start := time.Now()
 		defer func() { c.gate.leave(time.Since(start)) }()
 	}
-	body, err := json.Marshal(params)
+	body, err := encodeParams(params)
 	if err != nil {
 		return newError(StatusInvalidArgument, op, "params: "+err.Error(), nil)
 	}

@@ -13,3 +13,6 @@ func ObserveCalls(f func(op string)) (restore func()) {
 	observeCall.Store(&f)
 	return func() { observeCall.Store(nil) }
 }
+
+// EncodeParams exposes the parameter encoder to the tests.
+var EncodeParams = encodeParams
