@@ -72,14 +72,16 @@ class MainCall:
         if w is None:  # none yet, or none since a fork
             w = _WATCH = _Watch()
         self._watch = w
-        with w.lock:
-            outer, w.call = w.call, self
+        # Registered before the fd is set, so every byte the watcher reads from now on is this
+        # call's: the pipe was emptied when the previous call ended, and nothing writes to it
+        # while no call has set the fd. (No lock needed here: only the main thread writes
+        # w.call, and the watcher only reads it.)
+        outer, w.call = w.call, self
         self._outer = outer
         try:
             self._restore = _set_wakeup_fd(w.write_fd, warn_on_full_buffer=False)
         except BaseException:
-            with w.lock:
-                w.call = outer
+            w.call = outer
             raise
         # Where bytes are passed on: the descriptor this call replaced, or for a call that a
         # signal handler made between the steps of another, wherever that one passes them.
