@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import paperspace_core as ps
 from paperspace_core.testing import ADMIN_KEY, Emulator
 
@@ -174,3 +176,26 @@ def test_bytes_for_an_earlier_wakeup_fd_are_passed_on(emulator: Emulator) -> Non
     emulator.add_faults(path="/users/getUsers", delayMs=1000)
     out = run_child(emulator, "forward")
     assert out == {"users": ["uq8w3kz5"], "restored": True, "forwarded": [10]}
+
+
+def test_a_call_interrupted_before_it_starts_leaves_nothing_in_flight(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler that raises while the call is being registered with the signal watcher.
+    from paperspace_core import _native
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    client = emulator.client()
+    monkeypatch.setattr(_native, "MainCall", interrupted)
+    monkeypatch.setattr(_native.state, "handlers_in_use", False)
+    try:
+        client.templates.list()
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the call did not raise")
+    assert client._in_flight == 0
+    client.close()
+    assert client._native._ptr is None  # freed at once: no call was left registered

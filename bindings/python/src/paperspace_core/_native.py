@@ -134,6 +134,9 @@ class Native:
                 call = MainCall(safe, job.cancel)
             except (ValueError, RuntimeError):  # not the main interpreter's main thread; no thread
                 return run_in_worker(job, self, job.token)
+            except BaseException:  # a signal handler raised before the call could start
+                job.abandon()
+                raise
             try:
                 outcome = job()
             finally:
@@ -175,7 +178,8 @@ class _Job:
         self.native.cancel(self.token)
 
     def abandon(self) -> None:
-        """Ends a call that will never run (its thread could not start)."""
+        """Ends a call that will never run (its thread could not start, or a signal handler
+        raised before it did)."""
         self.native._leave(self.token)
 
     def __call__(self) -> Outcome:
