@@ -182,14 +182,14 @@ def test_a_call_interrupted_before_it_starts_leaves_nothing_in_flight(
     emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A handler that raises while the call is being registered with the signal watcher.
-    from paperspace_core import _native
+    from paperspace_core import _native, _signals
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
     client = emulator.client()
     monkeypatch.setattr(_native, "MainCall", interrupted)
-    monkeypatch.setattr(_native.state, "handlers_in_use", False)
+    monkeypatch.setattr(_signals.state, "handlers_in_use", False)
     try:
         client.templates.list()
     except KeyboardInterrupt:
