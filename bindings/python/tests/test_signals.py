@@ -108,6 +108,14 @@ elif scenario == "fork":
     out["users"] = users()
     forker.join()
     out["child"] = child_says[0]
+elif scenario == "closed":
+    # The previous wake-up fd is closed by its owner while a call is in the library.
+    theirs, mine = socket.socketpair()
+    theirs.setblocking(False)
+    signal.set_wakeup_fd(theirs.fileno())
+    threading.Timer(0.2, theirs.close).start()
+    out["users"] = users()
+    out["now"] = signal.set_wakeup_fd(-1)
 print(json.dumps(out), flush=True)
 """
 
@@ -170,6 +178,13 @@ def test_a_child_forked_during_a_main_thread_call_keeps_no_wakeup_fd_of_the_pare
     emulator.add_faults(path="/users/getUsers", delayMs=600)
     out = run_child(emulator, "fork")
     assert out == {"users": ["uq8w3kz5"], "child": [-1, 15]}
+
+
+def test_a_previous_wakeup_fd_closed_during_a_call_is_not_restored(emulator: Emulator) -> None:
+    # Restoring it would fail (and, were its number reused, point signals at another file).
+    emulator.add_faults(path="/users/getUsers", delayMs=600)
+    out = run_child(emulator, "closed")
+    assert out == {"users": ["uq8w3kz5"], "now": -1}
 
 
 def test_bytes_for_an_earlier_wakeup_fd_are_passed_on(emulator: Emulator) -> None:

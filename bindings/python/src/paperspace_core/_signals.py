@@ -92,7 +92,10 @@ class MainCall:
         call but were not read yet are read now, so that none is counted against a later call."""
         w = self._watch
         try:
-            _set_wakeup_fd(self._restore)
+            try:
+                _set_wakeup_fd(self._restore)
+            except (ValueError, OSError):  # its owner closed it, or made it blocking, meanwhile
+                _set_wakeup_fd(-1)
         finally:
             with w.lock:
                 w.call = self._outer
