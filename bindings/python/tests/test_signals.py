@@ -214,3 +214,20 @@ def test_a_call_interrupted_before_it_starts_leaves_nothing_in_flight(
     assert client._in_flight == 0
     client.close()
     assert client._native._ptr is None  # freed at once: no call was left registered
+
+
+def test_a_main_thread_call_that_cannot_be_watched_runs_in_the_worker(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No pipe to be had (out of file descriptors), or no poll() on the platform.
+    from paperspace_core import _signals
+
+    def no_pipe() -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(_signals, "_WATCH", None)
+    monkeypatch.setattr(_signals, "_Watch", no_pipe)
+    monkeypatch.setattr(_signals.state, "handlers_in_use", False)
+    with emulator.client() as client:
+        assert len(client.templates.list()) == 15
+        assert client._in_flight == 0

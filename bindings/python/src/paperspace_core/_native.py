@@ -132,8 +132,8 @@ class Native:
                 return run_in_worker(job, self, job.token)
             try:
                 call = MainCall(safe, job.cancel)
-            except (ValueError, RuntimeError):  # not the main interpreter's main thread; no thread
-                return run_in_worker(job, self, job.token)
+            except Exception:  # not the main interpreter's main thread, no thread, no poll()...
+                return run_in_worker(job, self, job.token)  # ...: the worker, as before
             except BaseException:  # a signal handler raised before the call could start
                 job.abandon()
                 raise

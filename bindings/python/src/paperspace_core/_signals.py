@@ -57,9 +57,9 @@ class MainCall:
     """The main thread's call in the library, from just before it enters the library to just
     after it returns: ``MainCall(...)``, the call, ``end()``.
 
-    The constructor raises ValueError when the wake-up fd cannot be set here (not the main
-    interpreter's main thread) and RuntimeError when the watcher thread cannot start: the
-    caller then runs the call another way."""
+    The constructor raises when the call cannot be watched: ValueError when the wake-up fd
+    cannot be set here (not the main interpreter's main thread), RuntimeError when the watcher
+    thread cannot start, OSError without a pipe. The caller then runs the call another way."""
 
     __slots__ = ("safe", "cancel", "interrupted", "_watch", "_outer", "_restore", "_forward")
 
