@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,22 @@ def test_a_main_thread_call_that_cannot_be_watched_runs_in_the_worker(
     with emulator.client() as client:
         assert len(client.templates.list()) == 15
         assert client._in_flight == 0
+
+
+def test_a_watcher_that_cannot_start_leaves_no_descriptor_behind(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperspace_core import _signals
+
+    class NoThread:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(_signals, "_WATCH", None)
+    monkeypatch.setattr(threading, "Thread", NoThread)
+    monkeypatch.setattr(_signals.state, "handlers_in_use", False)
+    before = len(os.listdir("/proc/self/fd"))
+    with emulator.client() as client:
+        for _ in range(20):
+            client.users.list(email="admin@example.com")
+    assert len(os.listdir("/proc/self/fd")) <= before + 2  # the client's connection, at most

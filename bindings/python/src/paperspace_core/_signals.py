@@ -137,7 +137,11 @@ class _Watch:
         self.call: Optional[MainCall] = None
         self.pending = select.poll()  # the main thread's look at the pipe (cheaper than a read)
         self.pending.register(self.read_fd, select.POLLIN)
-        threading.Thread(target=self._run, name="paperspace-signals", daemon=True).start()
+        try:
+            threading.Thread(target=self._run, name="paperspace-signals", daemon=True).start()
+        except BaseException:  # no thread to be had: the next call tries again, with no fd left over
+            self.close()
+            raise
 
     def _run(self) -> None:
         poller = select.poll()
