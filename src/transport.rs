@@ -197,11 +197,14 @@ mod tests {
     use super::*;
     use ureq::unversioned::transport::LazyBuffers;
 
-    /// Records what it is asked to send, one entry per write.
+    /// What a connection was asked to send, one entry per write.
+    type Writes = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+    /// Records what it is asked to send.
     #[derive(Debug)]
     struct Recorder {
         buffers: LazyBuffers,
-        writes: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+        writes: Writes,
     }
 
     impl Transport for Recorder {

@@ -22,7 +22,7 @@ from ._results import wrap_result
 __all__ = ["Client", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://api.paperspace.io"
-DEFAULT_TIMEOUT = 30.0  # seconds: the library's default timeoutMs
+DEFAULT_TIMEOUT_MS = 30_000  # the library's default timeoutMs (the time limit of a call)
 _loads = json.loads
 _perf_counter = time.perf_counter
 
@@ -68,10 +68,7 @@ def new_native(
     if status != 0 or not ptr.value:
         raise error_for(status, text, "client_new")
     shown = base_url if isinstance(base_url, str) else os.environ.get("PAPERSPACE_API_HOST") or DEFAULT_BASE_URL
-    if limit_ms is None:
-        limit_ms = millis("timeout", DEFAULT_TIMEOUT, "client_new")
-    assert limit_ms is not None
-    return Native(ptr.value, limit_ms), _display_url(shown)
+    return Native(ptr.value, DEFAULT_TIMEOUT_MS if limit_ms is None else limit_ms), _display_url(shown)
 
 
 def decode(status: int, text: Optional[str], operation: str) -> Any:
