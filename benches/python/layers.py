@@ -1,0 +1,119 @@
+"""What each layer of the Python binding adds to a call, measured against a real server.
+
+    python3 benches/python/layers.py URL [BLOCKS] [templates|create]
+
+Runs, in one process, the call at each depth of the binding, from the raw ctypes call (one
+``ps_call``, one ``str``, one ``json.loads``) to the public method, in blocks of 20 calls whose
+order is shuffled every time, and prints the median time per call of each and its difference to
+the raw call. Interleaving blocks this short is what makes differences of a microsecond or two
+visible on a noisy machine, where separate runs drift by more than that. Pin it with the server
+to compare with `make bench` (docs/PERFORMANCE.md, "Python binding"):
+
+    taskset -c 0 target/bench/release/server --templates benches/fixtures/templates10.json \\
+        --machine benches/fixtures/machine.json &     # prints {"url": ...}
+    PYTHONPATH=bindings/python/src taskset -c 0 python3 benches/python/layers.py URL
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import random
+import statistics
+import sys
+import time
+from typing import Any, Callable, Dict
+
+import paperspace_core
+from paperspace_core import _ffi, _signals
+
+CREATE: Dict[str, Any] = {
+    "region": "East Coast (NY2)",
+    "machineType": "C4",
+    "size": 50,
+    "billingType": "hourly",
+    "machineName": "bench",
+    "templateId": "tgdcijpo",
+}
+
+
+def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
+    client = paperspace_core.Client("bench-key", url)
+    native, lib = client._native, _ffi.lib
+    ptr, text_at, loads = native._ptr, _ffi.text_at, json.loads
+    call, free, out = lib.ps_call, lib.ps_string_free, ctypes.c_void_p()
+    ref = ctypes.byref(out)
+    create_json = json.dumps(CREATE, separators=(",", ":")).encode()
+    name, body = (b"templates_list", None) if op == "templates" else (b"machines_create", create_json)
+
+    def raw() -> Any:
+        call(ptr, name, body, None, ref)
+        text = text_at(out.value or 0)
+        free(out.value)
+        return loads(text)
+
+    def with_token() -> Any:  # + the call's own cancel token
+        token = lib.ps_cancel_new()
+        call(ptr, name, body, token, ref)
+        lib.ps_cancel_free(token)
+        text = text_at(out.value or 0)
+        free(out.value)
+        return loads(text)
+
+    def watched() -> Any:  # + the signal watch of a main-thread call
+        watch = _signals.MainCall(True, lambda: None)
+        call(ptr, name, body, None, ref)
+        watch.end()
+        text = text_at(out.value or 0)
+        free(out.value)
+        return loads(text)
+
+    def job() -> Any:  # + token, registration with the client, the job object
+        return loads(native.begin(name, body, None)()[1] or "")
+
+    def native_call() -> Any:  # + the thread check and the signal watch
+        return loads(native.call(name, body, None, True)[1] or "")
+
+    def method() -> Any:  # the public method: + parameters, logging check, table lookups
+        if op == "templates":
+            return client.templates.list()
+        return client.machines.create(
+            region=CREATE["region"],
+            machine_type=CREATE["machineType"],
+            size=CREATE["size"],
+            billing_type=CREATE["billingType"],
+            machine_name=CREATE["machineName"],
+            template_id=CREATE["templateId"],
+        )
+
+    method.client = client  # type: ignore[attr-defined]  # keeps the client alive
+    return {"raw": raw, "+token": with_token, "+watch": watched, "job": job, "Native.call": native_call,
+            "method": method}
+
+
+def run(variants: Dict[str, Callable[[], Any]], blocks: int, per_block: int = 20) -> None:
+    for fn in variants.values():
+        for _ in range(200):
+            fn()
+    names = list(variants)
+    times: Dict[str, list[float]] = {k: [] for k in names}
+    clock = time.perf_counter_ns
+    for _ in range(blocks):
+        random.shuffle(names)
+        for k in names:
+            fn = variants[k]
+            started = clock()
+            for _ in range(per_block):
+                fn()
+            times[k].append((clock() - started) / per_block / 1000)
+    base = statistics.median(times["raw"])
+    for k in variants:
+        med = statistics.median(times[k])
+        print(f"{k:12s} {med:6.1f} us/call  {med - base:+5.1f} us")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    op = sys.argv[3] if len(sys.argv) > 3 else "templates"
+    run(layers(sys.argv[1], op), int(sys.argv[2]) if len(sys.argv) > 2 else 1500)
