@@ -66,6 +66,7 @@ impl Connector<()> for CancellableConnector {
             .map(|inner| CancellableTransport {
                 inner,
                 unsent: Vec::new(),
+                answered: false,
             }))
     }
 }
@@ -75,10 +76,18 @@ impl Connector<()> for CancellableConnector {
 /// packet of its own, which wakes the server once for the head alone (measured on loopback: two
 /// thread switches per POST instead of one). The writes are kept until the answer is awaited
 /// (or [`COALESCE_LIMIT`] bytes are waiting), then sent together, as `net/http` and curl do.
+///
+/// ureq's pool probes a connection twice per request, when it takes it back and when it hands
+/// it out again, and each probe is three system calls (a non-blocking read between two mode
+/// changes). The first is skipped: whatever the second would find (the server closed the
+/// connection, or sent bytes nobody asked for) it still finds before the connection is used.
 #[derive(Debug)]
 pub(crate) struct CancellableTransport {
     inner: Box<dyn Transport>,
     unsent: Vec<u8>,
+    /// An answer was read since the last probe: the next probe is the pool taking the
+    /// connection back, right after it.
+    answered: bool,
 }
 
 impl CancellableTransport {
@@ -116,6 +125,7 @@ impl Transport for CancellableTransport {
         if !self.unsent.is_empty() {
             self.send_unsent(timeout)?;
         }
+        self.answered = true;
         let Some(mut cancelled) = watched_is_cancelled() else {
             return self.inner.await_input(timeout);
         };
@@ -148,6 +158,9 @@ impl Transport for CancellableTransport {
     }
 
     fn is_open(&mut self) -> bool {
+        if std::mem::take(&mut self.answered) {
+            return true; // probed before it is handed out again
+        }
         self.inner.is_open()
     }
 
@@ -238,6 +251,7 @@ mod tests {
         let transport = CancellableTransport {
             inner: Box::new(inner),
             unsent: Vec::new(),
+            answered: false,
         };
         (transport, writes)
     }
@@ -290,5 +304,48 @@ mod tests {
         let writes = writes.lock().unwrap();
         assert!(writes.iter().all(|w| w.len() <= 16 * 1024));
         assert_eq!(writes.concat(), body);
+    }
+    /// Counts the probes it is asked for, and finds the connection closed.
+    #[derive(Debug)]
+    struct Probed {
+        buffers: LazyBuffers,
+        probes: usize,
+    }
+
+    impl Transport for Probed {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+        fn transmit_output(&mut self, _: usize, _: NextTimeout) -> Result<(), ureq::Error> {
+            Ok(())
+        }
+        fn await_input(&mut self, _: NextTimeout) -> Result<bool, ureq::Error> {
+            Ok(true)
+        }
+        fn is_open(&mut self) -> bool {
+            self.probes += 1;
+            false
+        }
+    }
+
+    #[test]
+    fn the_probe_right_after_an_answer_is_skipped_and_the_one_before_the_next_request_is_made() {
+        let mut t = CancellableTransport {
+            inner: Box::new(Probed {
+                buffers: LazyBuffers::new(1024, 1024),
+                probes: 0,
+            }),
+            unsent: Vec::new(),
+            answered: false,
+        };
+        // A connection never used is probed.
+        assert!(!t.is_open());
+        t.await_input(NextTimeout::default()).unwrap();
+        // The pool takes it back right after the answer: not probed (reported open)...
+        assert!(t.is_open());
+        // ...and probed before it is handed out again: the closed connection is found then.
+        assert!(!t.is_open());
+        assert!(!t.is_open());
+        assert!(format!("{:?}", t.inner).contains("probes: 3"));
     }
 }

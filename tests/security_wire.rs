@@ -678,3 +678,39 @@ fn garbage_instead_of_http_is_a_transport_error() {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
+
+/// Bytes a server sends on a kept-alive connection after its answer, unasked (a second answer
+/// smuggled in ahead of the next request), are never read as the next call's answer: the
+/// connection is probed before it is used again, found dirty and dropped, and the next call
+/// gets a connection of its own. (The pool's probe right after an answer is skipped, as it
+/// would find nothing yet; this one must stay.)
+#[test]
+fn bytes_sent_after_an_answer_unasked_are_never_the_next_answer() {
+    fn answer(s: &mut TcpStream, id: &str) {
+        let body = format!(r#"[{{"id":"{id}"}}]"#);
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+        let _ = s.write_all(format!("{head}{body}").as_bytes());
+    }
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let server = RawServer::start(2, move |s| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            answer(s, "first");
+            thread::sleep(Duration::from_millis(50));
+            answer(s, "smuggled");
+            // Held open a while: a client that reused it would send its request here.
+            s.set_read_timeout(Some(Duration::from_millis(500)))
+                .unwrap();
+            let _ = read_head(s);
+        } else {
+            answer(s, "second");
+        }
+    });
+    let client = Client::new(config("key", &server.url("http"))).unwrap();
+    let first = client.call_json(Operation::TemplatesList, "").unwrap();
+    assert_eq!(first, r#"[{"id":"first"}]"#);
+    thread::sleep(Duration::from_millis(200)); // the smuggled answer has arrived by now
+    let second = client.call_json(Operation::TemplatesList, "").unwrap();
+    assert_eq!(second, r#"[{"id":"second"}]"#);
+    assert_eq!(server.accepted(), 2);
+}
