@@ -122,6 +122,27 @@ typedef struct ps_cancel ps_cancel;
  */
 typedef struct ps_client ps_client;
 
+/**
+ * Functions of the caller's runtime that `ps_call_hooked` calls on the calling thread: the
+ * call runs between `suspend` and `resume`, and `check` runs, between a `resume` and a
+ * `suspend`, about every 20 ms while the call waits. For Python (CPython's own functions, as
+ * pointers): `PyEval_SaveThread`, `PyEval_RestoreThread`, `PyErr_CheckSignals`.
+ */
+typedef struct ps_runtime_hooks {
+  /**
+   * Lets the runtime go on without this thread; returns what `resume` takes.
+   */
+  void *(*suspend)(void);
+  /**
+   * Takes the runtime back (with what `suspend` returned).
+   */
+  void (*resume)(void*);
+  /**
+   * Nonzero stops the call (it ends with `PS_STATUS_CANCELLED`, and `check` is not run again).
+   */
+  int (*check)(void);
+} ps_runtime_hooks;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -417,6 +438,27 @@ ps_status ps_call(const struct ps_client *client,
                   const char *params_json,
                   const struct ps_cancel *cancel,
                   char **out_json);
+
+/**
+ * `ps_call` for a caller whose runtime has work to do while the call waits, such as Python's
+ * signal handlers: the call runs between `hooks->suspend()` and `hooks->resume()`, and about
+ * every 20 ms while it waits for an answer or sleeps (never while it connects or sends, nor in
+ * a call answered within 20 ms) `hooks->resume()`, `hooks->check()`, `hooks->suspend()` run on
+ * the calling thread. A nonzero `check()` triggers the call's token (one is made if `cancel` is
+ * NULL): the call ends with `PS_STATUS_CANCELLED`, and `check` is not run again. NULL or
+ * incomplete `hooks` is `PS_STATUS_INVALID_ARGUMENT`, with nothing called and nothing sent.
+ * docs/ABI.md, "Calls that let the caller's runtime run".
+ *
+ * # Safety
+ * See the conventions at the top of this header; the hooks must be safe to call on the
+ * calling thread, in that order.
+ */
+ps_status ps_call_hooked(const struct ps_client *client,
+                         const char *operation,
+                         const char *params_json,
+                         const struct ps_cancel *cancel,
+                         char **out_json,
+                         const struct ps_runtime_hooks *hooks);
 
 /**
  * Describes every operation as static JSON (do not free): an array of `{"name", "method",

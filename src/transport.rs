@@ -150,6 +150,9 @@ impl Transport for CancellableTransport {
                     if let UreqDuration::Exact(left) = remaining {
                         remaining = UreqDuration::Exact(left.saturating_sub(slice));
                     }
+                    if crate::api::check::stop_requested() {
+                        WATCHED.with(|w| w.borrow().as_ref().map(Cancel::cancel));
+                    }
                     cancelled = watched_is_cancelled().unwrap_or(false);
                 }
                 other => return other,

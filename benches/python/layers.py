@@ -25,7 +25,7 @@ import time
 from typing import Any, Callable, Dict
 
 import paperspace_core
-from paperspace_core import _ffi, _signals
+from paperspace_core import _ffi
 
 CREATE: Dict[str, Any] = {
     "region": "East Coast (NY2)",
@@ -42,6 +42,9 @@ def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
     native, lib = client._native, _ffi.lib
     ptr, text_at, loads = native._ptr, _ffi.text_at, json.loads
     call, free, out = lib.ps_call, lib.ps_string_free, ctypes.c_void_p()
+    # The plain call, which the binding does not use (it calls ps_call_hooked): declared here.
+    call.restype = ctypes.c_int32
+    call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, _ffi.OutString]
     ref = ctypes.byref(out)
     create_json = json.dumps(CREATE, separators=(",", ":")).encode()
     name, body = (b"templates_list", None) if op == "templates" else (b"machines_create", create_json)
@@ -60,19 +63,18 @@ def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
         free(out.value)
         return loads(text)
 
-    def watched() -> Any:  # + the signal watch of a main-thread call
-        watch = _signals.MainCall(True, lambda: None)
-        call(ptr, name, body, None, ref)
-        watch.end()
+    hooked, hooks = _ffi.call_hooked, _ffi.hooks
+
+    def with_hooks() -> Any:  # + the library running the signal handlers (ps_call_hooked)
+        token = lib.ps_cancel_new()
+        hooked(ptr, name, body, token, ref, hooks)
+        lib.ps_cancel_free(token)
         text = text_at(out.value or 0)
         free(out.value)
         return loads(text)
 
-    def job() -> Any:  # + token, registration with the client, the job object
-        return loads(native.begin(name, body, None)()[1] or "")
-
-    def native_call() -> Any:  # + the thread check and the signal watch
-        return loads(native.call(name, body, None, True)[1] or "")
+    def job() -> Any:  # Native.call: + registration with the client, the job object
+        return loads(native.call(name, body, None)[1] or "")
 
     def method() -> Any:  # the public method: + parameters, logging check, table lookups
         if op == "templates":
@@ -87,8 +89,7 @@ def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
         )
 
     method.client = client  # type: ignore[attr-defined]  # keeps the client alive
-    return {"raw": raw, "+token": with_token, "+watch": watched, "job": job, "Native.call": native_call,
-            "method": method}
+    return {"raw": raw, "+token": with_token, "+hooks": with_hooks, "Native.call": job, "method": method}
 
 
 def run(variants: Dict[str, Callable[[], Any]], blocks: int, per_block: int = 20) -> None:

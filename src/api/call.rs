@@ -95,6 +95,10 @@ impl<'a> Call<'a> {
                 return Ok(());
             }
             thread::sleep(left.min(CANCEL_CHECK));
+            if super::check::stop_requested() {
+                self.cancel.inspect(|cancel| cancel.cancel());
+                return Err(cancelled());
+            }
         }
     }
 }

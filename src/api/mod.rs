@@ -7,6 +7,7 @@
 mod operation;
 pub(crate) mod call;
 mod cancel;
+pub(crate) mod check;
 mod machines;
 mod request;
 mod resources;

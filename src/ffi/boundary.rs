@@ -1,11 +1,13 @@
 //! Everything that touches raw pointers: reading C strings, writing out-parameters, and
 //! turning panics into a status. Every export goes through here.
 
-use std::ffi::{CStr, CString, c_char};
+use std::cell::Cell;
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
+use std::rc::Rc;
 
-use super::{ps_cancel, ps_client};
+use super::{ps_cancel, ps_client, ps_runtime_hooks};
 use crate::api::Operation;
 use crate::client::{Client, Config};
 use crate::error::{Error, Result, Status};
@@ -74,6 +76,75 @@ pub(super) unsafe fn call_by_name(
             status
         }
     }
+}
+
+/// `ps_call_hooked`: [`call_by_name`] between the runtime's `suspend` and `resume`, with its
+/// `check` run by the call's waits (see [`crate::api::check`]).
+///
+/// # Safety
+/// Every non-NULL pointer must be valid as the header describes; the hooks must be callable
+/// on this thread as the header describes.
+pub(super) unsafe fn call_hooked(
+    client: *const ps_client,
+    name: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+    hooks: *const ps_runtime_hooks,
+) -> Status {
+    // SAFETY: NULL or valid per the contract.
+    let hooks = unsafe { hooks.as_ref() }.copied();
+    let Some((suspend, resume, check)) =
+        hooks.and_then(|h| Some((h.suspend?, h.resume?, h.check?)))
+    else {
+        if !out_json.is_null() {
+            let (status, text) = deliver(
+                Err(Error::invalid_argument("hooks is NULL or incomplete")),
+                "call",
+            );
+            // SAFETY: non-NULL, writable per the contract.
+            unsafe { *out_json = text };
+            return status;
+        }
+        return Status::InvalidArgument;
+    };
+    // A check that stops the call needs a token to trigger.
+    let own_token;
+    let cancel = if cancel.is_null() {
+        own_token = ps_cancel(crate::api::Cancel::new());
+        &own_token as *const ps_cancel
+    } else {
+        cancel
+    };
+    /// Gives the runtime back when the call ends, however it ends.
+    struct Resumed(Rc<Cell<*mut c_void>>, unsafe extern "C" fn(*mut c_void));
+    impl Drop for Resumed {
+        fn drop(&mut self) {
+            // SAFETY: the runtime's resume, with what its suspend returned, on the same thread.
+            unsafe { (self.1)(self.0.get()) }
+        }
+    }
+    // SAFETY: the runtime's own functions, called on the thread that called us, in pairs.
+    let state = Rc::new(Cell::new(unsafe { suspend() }));
+    let _resumed = Resumed(Rc::clone(&state), resume);
+    let stopped = Cell::new(false);
+    let check = Rc::new(move || {
+        if !stopped.get() {
+            // SAFETY: as above; the runtime is ours again between resume and suspend.
+            let verdict = unsafe {
+                resume(state.get());
+                let verdict = check();
+                state.set(suspend());
+                verdict
+            };
+            stopped.set(verdict != 0);
+        }
+        stopped.get()
+    });
+    // SAFETY: per the contract.
+    crate::api::check::checking(check, || unsafe {
+        call_by_name(client, name, params_json, cancel, out_json)
+    })
 }
 
 /// `ps_client_new`: builds a client from config JSON.

@@ -6,7 +6,7 @@ use std::ptr;
 use std::sync::OnceLock;
 
 use super::boundary::{self, free_box, free_c_string, guarded};
-use super::{ps_cancel, ps_client};
+use super::{ps_cancel, ps_client, ps_runtime_hooks};
 use crate::api::{Cancel, Operation};
 use crate::error::Status;
 
@@ -563,6 +563,30 @@ pub unsafe extern "C" fn ps_call(
     out_json: *mut *mut c_char,
 ) -> Status {
     unsafe { boundary::call_by_name(client, operation, params_json, cancel, out_json) }
+}
+
+/// `ps_call` for a caller whose runtime has work to do while the call waits, such as Python's
+/// signal handlers: the call runs between `hooks->suspend()` and `hooks->resume()`, and about
+/// every 20 ms while it waits for an answer or sleeps (never while it connects or sends, nor in
+/// a call answered within 20 ms) `hooks->resume()`, `hooks->check()`, `hooks->suspend()` run on
+/// the calling thread. A nonzero `check()` triggers the call's token (one is made if `cancel` is
+/// NULL): the call ends with `PS_STATUS_CANCELLED`, and `check` is not run again. NULL or
+/// incomplete `hooks` is `PS_STATUS_INVALID_ARGUMENT`, with nothing called and nothing sent.
+/// docs/ABI.md, "Calls that let the caller's runtime run".
+///
+/// # Safety
+/// See the conventions at the top of this header; the hooks must be safe to call on the
+/// calling thread, in that order.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_call_hooked(
+    client: *const ps_client,
+    operation: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    out_json: *mut *mut c_char,
+    hooks: *const ps_runtime_hooks,
+) -> Status {
+    unsafe { boundary::call_hooked(client, operation, params_json, cancel, out_json, hooks) }
 }
 
 /// Describes every operation as static JSON (do not free): an array of `{"name", "method",

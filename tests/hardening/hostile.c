@@ -45,6 +45,12 @@
 
 /* Parameters of every operation that pass the library's rules, by name. The ids name nothing
  * on the emulator, so that the calls change nothing there but the one create. */
+/* Runtime hooks for ps_call_hooked that only count their calls. */
+static int hook_calls;
+static void *hook_suspend(void) { hook_calls++; return &hook_calls; }
+static void hook_resume(void *state) { hook_calls += state == &hook_calls ? 1 : 100; }
+static int hook_check(void) { hook_calls++; return 0; }
+
 static const struct {
     const char *name, *params;
 } VALID[] = {
@@ -435,6 +441,33 @@ static void null_arguments(void) {
     free(huge_name);
     st = ps_call(NULL, NULL, NULL, NULL, NULL);
     check(st == PS_STATUS_INVALID_ARGUMENT, "ps_call(NULL x5): %d", (int)st);
+
+    /* ps_call_hooked: NULL or incomplete hooks are refused with nothing called; with hooks,
+     * the same checks as ps_call, and suspend/resume still paired. */
+    {
+        ps_runtime_hooks none = {0}, partial = {hook_suspend, NULL, hook_check};
+        ps_runtime_hooks full = {hook_suspend, hook_resume, hook_check};
+        const ps_runtime_hooks *refused[] = {NULL, &none, &partial};
+        for (size_t k = 0; k < 3; k++) {
+            out = (char *)0x1;
+            hook_calls = 0;
+            st = ps_call_hooked(good, "templates_list", "{}", NULL, &out, refused[k]);
+            check(st == PS_STATUS_INVALID_ARGUMENT && out && strstr(out, "hooks") && hook_calls == 0,
+                  "ps_call_hooked(hooks #%zu): %d, %d hook calls", k, (int)st, hook_calls);
+            ps_string_free(out);
+        }
+        st = ps_call_hooked(good, "templates_list", "{}", NULL, NULL, NULL);
+        check(st == PS_STATUS_INVALID_ARGUMENT, "ps_call_hooked(out NULL, hooks NULL): %d", (int)st);
+        hook_calls = 0;
+        out = (char *)0x1;
+        st = ps_call_hooked(NULL, NULL, NULL, NULL, &out, &full);
+        check(st == PS_STATUS_INVALID_ARGUMENT && out && hook_calls == 2,
+              "ps_call_hooked(NULLs, hooks): %d, %d hook calls", (int)st, hook_calls);
+        ps_string_free(out);
+        hook_calls = 0;
+        st = ps_call_hooked(good, "machines_explode", "{}", NULL, NULL, &full);
+        check(st == PS_STATUS_INVALID_ARGUMENT && hook_calls == 2, "ps_call_hooked(out NULL): %d", (int)st);
+    }
 
     out = (char *)0x1;
     st = ps_machines_wait_cancellable(NULL, NULL, NULL, &out);

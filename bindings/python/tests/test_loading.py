@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import paperspace_core as ps
 from paperspace_core import _ffi
@@ -95,20 +96,31 @@ def test_a_version_mismatch_is_an_import_error() -> None:
 
 
 def test_only_the_fixed_functions_are_declared() -> None:
-    """The binding declares the 11 functions it uses once; operations go through ps_call by
-    name, so no per-operation export is declared (nor needs to be for a new operation)."""
+    """The binding declares the 12 functions it uses once; operations go through ps_call (and
+    ps_call_hooked for the main thread) by name, so no per-operation export is declared (nor
+    needs to be for a new operation)."""
     header = (REPO / "include" / "paperspace.h").read_text()
     names = set(re.findall(r"\b(ps_[a-z_]+)\(", header))
     assert set(_ffi.DECLARED) <= names
     for name in names:
         fn = getattr(_ffi.lib, name)
-        if name in _ffi.DECLARED:
+        if name in _ffi.DECLARED and name != "ps_call_hooked":
             assert fn.argtypes is not None, name
         else:
             assert fn.argtypes is None, f"{name} is declared but the binding runs operations through ps_call"
-            assert name[3:] in operations.OPERATIONS or name == "ps_machines_wait_cancellable", name
-    # Owned strings are never c_char_p (that would leak them).
+            assert name[3:] in operations.OPERATIONS or name in ("ps_call_hooked", "ps_machines_wait_cancellable"), name
+    # ps_call_hooked keeps the GIL (the library releases it) and raises a handler's exception:
+    # a PYFUNCTYPE prototype of its own, with CPython's functions as its hooks.
+    call: Any = _ffi.call_hooked
+    assert call.argtypes[4] is _ffi.OutString  # owned strings are never c_char_p (leak)
     assert _ffi.lib.ps_call.argtypes[4] is _ffi.OutString
+    assert call._flags_ & ctypes._FUNCFLAG_PYTHONAPI  # type: ignore[attr-defined]
+    hooks = ctypes.cast(cast(Any, _ffi.hooks), ctypes.POINTER(_ffi.RuntimeHooks)).contents
+    api = ctypes.pythonapi
+    assert [hooks.suspend, hooks.resume, hooks.check] == [
+        ctypes.cast(fn, ctypes.c_void_p).value
+        for fn in (api.PyEval_SaveThread, api.PyEval_RestoreThread, api.PyErr_CheckSignals)
+    ]
     assert _ffi.lib.ps_client_new.argtypes[2] is _ffi.OutString
     assert _ffi.lib.ps_cancel_set_timeout.argtypes == [ctypes.c_void_p, ctypes.c_uint64]
 

@@ -15,7 +15,7 @@ from ._encode import given, invalid, millis, payload
 from ._errors import ClientClosedError, error_class
 from ._ffi import lib, take_string
 from ._native import Native, error_for, log_call, log_enabled
-from ._operations import NAMES, SAFE
+from ._operations import NAMES
 from ._resources import Machines, Networks, ResourceDelegations, Scripts, Templates, Users
 from ._results import wrap_result
 
@@ -195,10 +195,10 @@ class Client:
         timeout_ms = None if timeout is None else millis("timeout", timeout, operation)
         if log_enabled():
             started = _perf_counter()
-            status, text = self._native.call(NAMES[operation], body, timeout_ms, operation in SAFE)
+            status, text = self._native.call(NAMES[operation], body, timeout_ms)
             log_call(operation, status, text, started)
         else:
-            status, text = self._native.call(NAMES[operation], body, timeout_ms, operation in SAFE)
+            status, text = self._native.call(NAMES[operation], body, timeout_ms)
         if status or text is None:
             return decode(status, text, operation)
         return _loads(text)

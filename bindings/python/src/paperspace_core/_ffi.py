@@ -7,8 +7,12 @@ Search order:
    ``pip install``;
 3. a development checkout: ``<repo>/target/release``, then ``<repo>/target/debug``.
 
-``ctypes.CDLL`` (not ``PyDLL``) releases the GIL during every call, so a blocking HTTP call
-never freezes the other Python threads.
+Calls of the main thread run through ``ps_call_hooked`` (``call_hooked``, below): the library
+itself lets the other Python threads run during the call (it is handed ``PyEval_SaveThread`` and
+``PyEval_RestoreThread``), and runs the signal handlers about every 20 ms while the call waits
+(``PyErr_CheckSignals``), so Ctrl-C and every other handler work during a call. Calls of other
+threads run through ``ps_call``: ``ctypes.CDLL`` releases the GIL around it, and takes it back
+in its own C code, never inside the library (see ``_native`` for why that matters).
 """
 
 from __future__ import annotations
@@ -88,8 +92,8 @@ def _declare(name: str, restype: object, *argtypes: object) -> None:
     fn.argtypes = list(argtypes)
 
 
-# What the binding uses. Operations are all run through ps_call by name (no per-operation
-# declaration): their list comes from ps_operations() (see _operations.py).
+# What the binding uses. Operations are all run through ps_call_hooked by name (no
+# per-operation declaration): their list comes from ps_operations() (see _operations.py).
 _declare("ps_version", c_char_p)  # static string: c_char_p is right here (never freed)
 _declare("ps_status_name", c_char_p, c_int32)  # static too
 _declare("ps_operations", c_char_p)  # static too
@@ -101,6 +105,7 @@ _declare("ps_cancel_trigger", None, c_void_p)
 _declare("ps_cancel_set_timeout", None, c_void_p, c_uint64)
 _declare("ps_cancel_free", None, c_void_p)
 _declare("ps_call", c_int32, c_void_p, c_char_p, c_char_p, c_void_p, OutString)
+
 DECLARED = (
     "ps_version",
     "ps_status_name",
@@ -113,6 +118,7 @@ DECLARED = (
     "ps_cancel_set_timeout",
     "ps_cancel_free",
     "ps_call",
+    "ps_call_hooked",
 )
 
 native_version = (lib.ps_version() or b"").decode("utf-8", "replace")
@@ -146,6 +152,31 @@ def _text_at() -> Callable[[int], str]:
 
 
 text_at = _text_at()
+
+
+class RuntimeHooks(ctypes.Structure):
+    """``ps_runtime_hooks``: CPython's own functions, as plain function pointers."""
+
+    _fields_ = [("suspend", c_void_p), ("resume", c_void_p), ("check", c_void_p)]
+
+
+def _hooked_call() -> tuple[Callable[..., int], object]:
+    """``ps_call_hooked`` declared so that ctypes keeps the GIL (the library releases it with
+    ``suspend``) and raises the exception a signal handler left when the call returns, and the
+    hooks it is given; for the main thread only (see ``_native``). Elsewhere than on CPython:
+    ``ps_call``, as for the other threads (handlers then run when the call returns)."""
+    try:
+        api = ctypes.pythonapi
+        hooks = RuntimeHooks(
+            *(ctypes.cast(fn, c_void_p).value for fn in (api.PyEval_SaveThread, api.PyEval_RestoreThread, api.PyErr_CheckSignals))
+        )
+    except (AttributeError, OSError):  # pragma: no cover - not CPython
+        return (lambda *args: lib.ps_call(*args[:5])), None
+    prototype = ctypes.PYFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_void_p, OutString, POINTER(RuntimeHooks))
+    return prototype(("ps_call_hooked", lib)), ctypes.byref(hooks)
+
+
+call_hooked, hooks = _hooked_call()
 
 
 def take_string(ptr: c_void_p) -> str | None:

@@ -12,17 +12,13 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 from ._ffi import lib
 
-__all__ = ["OPERATIONS", "NAMES", "SAFE", "RESOURCES", "method_name", "missing_methods"]
+__all__ = ["OPERATIONS", "NAMES", "RESOURCES", "method_name", "missing_methods"]
 
 OPERATIONS: Dict[str, Dict[str, Any]] = {op["name"]: op for op in json.loads(lib.ps_operations())}
 """``{"machines_show": {"name", "method", "path", "safeToRetry", "params", "result"}, ...}``."""
 
 NAMES: Dict[str, bytes] = {name: name.encode("ascii") for name in OPERATIONS}
-"""Each operation's name as ``ps_call`` takes it."""
-
-SAFE = frozenset(name for name, op in OPERATIONS.items() if op["safeToRetry"])
-"""The operations that may be made again (reads and waits): a main-thread call of one that a
-signal handler interrupted is (see ``_signals``)."""
+"""Each operation's name as ``ps_call_hooked`` takes it."""
 
 RESOURCES = ("templates", "machines", "users", "networks", "scripts", "resource_delegations")
 """The client's resource attributes (``client.templates``, ...)."""
