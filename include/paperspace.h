@@ -445,7 +445,8 @@ ps_status ps_call(const struct ps_client *client,
  * every 20 ms while it waits for an answer or sleeps (never while it connects or sends, nor in
  * a call answered within 20 ms) `hooks->resume()`, `hooks->check()`, `hooks->suspend()` run on
  * the calling thread. A nonzero `check()` triggers the call's token (one is made if `cancel` is
- * NULL): the call ends with `PS_STATUS_CANCELLED`, and `check` is not run again. NULL or
+ * NULL): the call ends with `PS_STATUS_CANCELLED`, and `check` is not run again; so does a
+ * call whose `check` forked, in the child (the connection is the parent's). NULL or
  * incomplete `hooks` is `PS_STATUS_INVALID_ARGUMENT`, with nothing called and nothing sent.
  * docs/ABI.md, "Calls that let the caller's runtime run".
  *

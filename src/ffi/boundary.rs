@@ -128,6 +128,7 @@ pub(super) unsafe fn call_hooked(
     let state = Rc::new(Cell::new(unsafe { suspend() }));
     let _resumed = Resumed(Rc::clone(&state), resume);
     let stopped = Cell::new(false);
+    let process = std::process::id();
     let check = Rc::new(move || {
         if !stopped.get() {
             // SAFETY: as above; the runtime is ours again between resume and suspend.
@@ -137,7 +138,9 @@ pub(super) unsafe fn call_hooked(
                 state.set(suspend());
                 verdict
             };
-            stopped.set(verdict != 0);
+            // A check that forked (a Python handler may) returns in the child too: the child
+            // stops here, never reading the parent's answer off the connection they share.
+            stopped.set(verdict != 0 || std::process::id() != process);
         }
         stopped.get()
     });

@@ -125,6 +125,26 @@ elif scenario == "wakeup_fd":
     out["still_set"] = signal.set_wakeup_fd(-1) == theirs.fileno()
     mine.settimeout(1)
     out["bytes"] = list(mine.recv(16))
+elif scenario == "fork_in_handler":
+    # A handler forks during a call and returns in both processes: in the child, the call must
+    # not go on to read the parent's answer off the connection they share.
+    parent = os.getpid()
+    r, w = os.pipe()
+    def fork(signum, frame):
+        out["forked"] = True
+        os.fork()
+    signal.signal(signal.SIGUSR1, fork)
+    signal_in(0.2)
+    try:
+        result = users()
+    except ps.CancelledError:
+        result = "cancelled"
+    if os.getpid() != parent:
+        os.write(w, json.dumps(result).encode())
+        os._exit(0)
+    out["users"] = result
+    os.wait()
+    out["child"] = json.loads(os.read(r, 200))
 print(json.dumps(out), flush=True)
 """
 
@@ -198,6 +218,14 @@ def test_other_threads_run_python_code_during_a_call(emulator: Emulator) -> None
     emulator.add_faults(path="/users/getUsers", delayMs=500)
     out = run_child(emulator, "gil")
     assert out == {"users": ["uq8w3kz5"], "ticks_during": True}
+
+
+def test_a_handler_that_forks_during_a_call_leaves_the_answer_to_the_parent(emulator: Emulator) -> None:
+    emulator.add_faults(path="/users/getUsers", delayMs=600)
+    before = emulator.requests("GET /users/getUsers")
+    out = run_child(emulator, "fork_in_handler")
+    assert out == {"forked": True, "users": ["uq8w3kz5"], "child": "cancelled"}
+    assert emulator.requests("GET /users/getUsers") == before + 1
 
 
 def test_the_programs_wakeup_fd_is_left_alone(emulator: Emulator) -> None:
