@@ -46,11 +46,21 @@ FAILED=0
 FAILURES=()
 STARTED=$SECONDS
 PIDS=()
+# Every emulator this run starts, one PID a line: steps run in subshells, whose PIDS the
+# parent never sees, so the parent's cleanup reads this file too.
+EMULATOR_PIDS=$OUT/emulators.pids
+: >"$EMULATOR_PIDS"
+
+# running PID: whether PID is still one of this run's emulators (not a process that reused
+# the number of one that ended).
+running() {
+    [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$EMULATOR --listen"
+}
 
 cleanup() {
     local pid
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
+    for pid in "${PIDS[@]}" $(cat "$EMULATOR_PIDS" 2>/dev/null); do
+        if running "$pid"; then
             kill -TERM "$pid" 2>/dev/null || true
             wait "$pid" 2>/dev/null || true
         fi
@@ -66,6 +76,9 @@ step() {
     set +e
     (
         set -euo pipefail
+        # A step that fails between start_emulator and stop_emulator stops its emulator here
+        # (before, it ran on after the run ended).
+        trap cleanup EXIT
         "$@"
     )
     rc=$?
@@ -100,6 +113,7 @@ start_emulator() {
     "$EMULATOR" --listen 127.0.0.1:0 "$@" >"$fifo" 2>"$log" &
     EMU_PID=$!
     PIDS+=("$EMU_PID")
+    echo "$EMU_PID" >>"$EMULATOR_PIDS"
     for _ in $(seq 1 200); do
         line=$(head -n 1 "$fifo" 2>/dev/null || true)
         if [ -n "$line" ]; then
@@ -393,6 +407,16 @@ stress)
     cat "$OUT/soak-figures.txt"
     ;;
 esac
+
+# Every emulator stopped with its step, the failed ones included.
+LEFT=()
+for pid in $(cat "$EMULATOR_PIDS"); do
+    if running "$pid"; then LEFT+=("$pid"); fi
+done
+if [ "${#LEFT[@]}" -gt 0 ]; then
+    FAILED=$((FAILED + 1))
+    FAILURES+=("emulators still running after their steps: ${LEFT[*]}")
+fi
 
 echo "hardening $MODE: $((SECONDS - STARTED)) s"
 if [ "$FAILED" -gt 0 ]; then
