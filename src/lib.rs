@@ -22,6 +22,7 @@ pub mod model;
 
 mod environment;
 mod ffi;
+mod scoped;
 mod transport;
 
 #[cfg(feature = "emulator")]

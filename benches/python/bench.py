@@ -54,7 +54,7 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
             template_id=CREATE["templateId"],
         )
     if client == "ctypes":
-        # The floor of any ctypes binding: the same library as the binding,
+        # The floor of any ctypes binding: the same library and declarations as the binding,
         # one foreign call, one copy out (the binding's own: straight into a str), one json.loads;
         # no wrapper around them.
         import ctypes
@@ -65,15 +65,12 @@ def make_call(client: str, op: str, url: str) -> Callable[[], Any]:
         c = paperspace_core.Client(API_KEY, url)
         lib, ptr, text_at, out = _ffi.lib, c._native._ptr, _ffi.text_at, ctypes.c_void_p()
         ref = ctypes.byref(out)
-        # Every operation runs through ps_call by name (the binding calls ps_call_hooked, which
-        # also runs signal handlers while a call waits; the plain call is declared here).
-        fn = lib.ps_call
-        fn.restype = ctypes.c_int32
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, _ffi.OutString]
-        name, payload = (
-            (b"templates_list", None)
+        # ps_call by name, as the binding declares it (its main thread calls ps_call_hooked,
+        # which also runs signal handlers while a call waits).
+        fn, name, payload = (
+            (lib.ps_call, b"templates_list", None)
             if op == "templates"
-            else (b"machines_create", json.dumps(CREATE, separators=(",", ":")).encode())
+            else (lib.ps_call, b"machines_create", json.dumps(CREATE, separators=(",", ":")).encode())
         )
         loads, free = json.loads, lib.ps_string_free
 

@@ -25,26 +25,18 @@ import time
 from typing import Any, Callable, Dict
 
 import paperspace_core
+from bench import API_KEY  # the bench's own key and parameters (this directory)
+from bench import CREATE as _CREATE
 from paperspace_core import _ffi
 
-CREATE: Dict[str, Any] = {
-    "region": "East Coast (NY2)",
-    "machineType": "C4",
-    "size": 50,
-    "billingType": "hourly",
-    "machineName": "bench",
-    "templateId": "tgdcijpo",
-}
+CREATE: Dict[str, Any] = _CREATE
 
 
 def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
-    client = paperspace_core.Client("bench-key", url)
+    client = paperspace_core.Client(API_KEY, url)
     native, lib = client._native, _ffi.lib
     ptr, text_at, loads = native._ptr, _ffi.text_at, json.loads
     call, free, out = lib.ps_call, lib.ps_string_free, ctypes.c_void_p()
-    # The plain call, which the binding does not use (it calls ps_call_hooked): declared here.
-    call.restype = ctypes.c_int32
-    call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, _ffi.OutString]
     ref = ctypes.byref(out)
     create_json = json.dumps(CREATE, separators=(",", ":")).encode()
     name, body = (b"templates_list", None) if op == "templates" else (b"machines_create", create_json)

@@ -95,10 +95,7 @@ impl<'a> Call<'a> {
                 return Ok(());
             }
             thread::sleep(left.min(CANCEL_CHECK));
-            if super::check::stop_requested() {
-                self.cancel.inspect(|cancel| cancel.cancel());
-                return Err(cancelled());
-            }
+            super::check::run(); // may trigger the token, seen at the top of the loop
         }
     }
 }

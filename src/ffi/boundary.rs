@@ -108,14 +108,17 @@ pub(super) unsafe fn call_hooked(
         }
         return Status::InvalidArgument;
     };
-    // A check that stops the call needs a token to trigger.
+    // A check that stops the call triggers its token: one is made if the caller gave none.
     let own_token;
-    let cancel = if cancel.is_null() {
-        own_token = ps_cancel(crate::api::Cancel::new());
-        &own_token as *const ps_cancel
-    } else {
-        cancel
+    // SAFETY: NULL or valid for the call, per the contract.
+    let cancel = match unsafe { cancel.as_ref() } {
+        Some(cancel) => cancel,
+        None => {
+            own_token = ps_cancel(crate::api::Cancel::new());
+            &own_token
+        }
     };
+    let token = cancel.0.clone();
     /// Gives the runtime back when the call ends, however it ends.
     struct Resumed(Rc<Cell<*mut c_void>>, unsafe extern "C" fn(*mut c_void));
     impl Drop for Resumed {
@@ -130,19 +133,22 @@ pub(super) unsafe fn call_hooked(
     let stopped = Cell::new(false);
     let process = std::process::id();
     let check = Rc::new(move || {
-        if !stopped.get() {
-            // SAFETY: as above; the runtime is ours again between resume and suspend.
-            let verdict = unsafe {
-                resume(state.get());
-                let verdict = check();
-                state.set(suspend());
-                verdict
-            };
-            // A check that forked (a Python handler may) returns in the child too: the child
-            // stops here, never reading the parent's answer off the connection they share.
-            stopped.set(verdict != 0 || std::process::id() != process);
+        if stopped.get() {
+            return;
         }
-        stopped.get()
+        // SAFETY: as above; the runtime is ours again between resume and suspend.
+        let verdict = unsafe {
+            resume(state.get());
+            let verdict = check();
+            state.set(suspend());
+            verdict
+        };
+        // A check that forked (a Python handler may) returns in the child too: the child
+        // stops here, never reading the parent's answer off the connection they share.
+        if verdict != 0 || std::process::id() != process {
+            stopped.set(true);
+            token.cancel();
+        }
     });
     // SAFETY: per the contract.
     crate::api::check::checking(check, || unsafe {

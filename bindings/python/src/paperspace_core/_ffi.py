@@ -92,8 +92,9 @@ def _declare(name: str, restype: object, *argtypes: object) -> None:
     fn.argtypes = list(argtypes)
 
 
-# What the binding uses. Operations are all run through ps_call_hooked by name (no
-# per-operation declaration): their list comes from ps_operations() (see _operations.py).
+# What the binding uses. Operations are all run by name through ps_call, or ps_call_hooked for the
+# main thread (declared below); no per-operation declaration: their list comes from
+# ps_operations() (see _operations.py).
 _declare("ps_version", c_char_p)  # static string: c_char_p is right here (never freed)
 _declare("ps_status_name", c_char_p, c_int32)  # static too
 _declare("ps_operations", c_char_p)  # static too
@@ -105,7 +106,6 @@ _declare("ps_cancel_trigger", None, c_void_p)
 _declare("ps_cancel_set_timeout", None, c_void_p, c_uint64)
 _declare("ps_cancel_free", None, c_void_p)
 _declare("ps_call", c_int32, c_void_p, c_char_p, c_char_p, c_void_p, OutString)
-
 DECLARED = (
     "ps_version",
     "ps_status_name",

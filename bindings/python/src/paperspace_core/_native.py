@@ -1,5 +1,5 @@
-"""The native client and the one path of every call into it (``ps_call_hooked`` with a cancel
-token).
+"""The native client and the one path of every call into it (``ps_call``, or ``ps_call_hooked``
+for the main thread, with a cancel token).
 
 Every call gets its own ``ps_cancel`` token, registered with the client while the call is in
 the library, so that:
