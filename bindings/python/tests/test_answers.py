@@ -127,3 +127,40 @@ def test_random_answers_arrive_as_json_loads_makes_them(emulator: Emulator, clie
 def test_deep_nesting_within_the_librarys_limit(emulator: Emulator, client: ps.Client) -> None:
     check_same(emulator, client, json.loads("[" * 120 + "]" * 120))
     check_same(emulator, client, json.loads('{"a":' * 120 + "1" + "}" * 120))
+
+
+@pytest.mark.parametrize("around", [(" ", ""), ("", "\n"), ("\r\n\t ", " \t\r\n"), ("\n", "")])
+def test_whitespace_around_the_answer_is_skipped_as_json_loads_skips_it(
+    emulator: Emulator, client: ps.Client, around: tuple[str, str]
+) -> None:
+    body = around[0] + '[{"id":"t","n":[1.5,null,"x"]}]' + around[1]
+    assert exact(served(emulator, client, body)) == exact(json.loads(body))
+
+
+TEXTS = [
+    '{"a":[1,2.5,"x",null,true]}',
+    ' {"a":1}',
+    '{"a":1} \n',
+    "\ufeff[]",  # a byte-order mark: json.loads refuses it
+    "[1] x",  # extra data
+    "[1]\x0b",  # whitespace to str.strip, not to JSON
+    "",
+    "   ",
+    '{"a":}',
+    "[" * 100_000 + "]" * 100_000,  # deeper than Python's recursion limit
+    "NaN",
+    "-0",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[f"text{i}" for i in range(len(TEXTS))])
+def test_the_binding_decodes_every_text_as_json_loads_does(text: str) -> None:
+    from paperspace_core._decode import loads
+
+    def outcome(fn: Any) -> str:
+        try:
+            return exact(fn(text))
+        except Exception as exc:  # the same exception, message and position
+            return f"{type(exc).__name__}: {exc}"
+
+    assert outcome(loads) == outcome(json.loads)

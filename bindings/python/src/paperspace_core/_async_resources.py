@@ -49,7 +49,7 @@ ScriptList = List[Script]
 DelegationList = List[ResourceDelegation]
 
 
-def _nullable(**pairs: Any) -> Dict[str, Any]:
+def _nullable(pairs: Dict[str, Any]) -> Dict[str, Any]:
     """Update fields: ``None`` is "not given", :data:`NULL` sends JSON null (clears it)."""
     return {key: (None if value is NULL else value) for key, value in pairs.items() if value is not None}
 
@@ -84,7 +84,16 @@ class AsyncTemplates(_AsyncResource):
     ) -> TemplateList:
         """Templates matching every given filter exactly (``NULL`` matches null)."""
         params = _filters(
-            id=id, name=name, label=label, os=os, dtCreated=dt_created, teamId=team_id, userId=user_id, region=region
+            {
+                "id": id,
+                "name": name,
+                "label": label,
+                "os": os,
+                "dtCreated": dt_created,
+                "teamId": team_id,
+                "userId": user_id,
+                "region": region,
+            }
         )
         return cast(TemplateList, await self._client._call("templates_list", params, timeout))
 
@@ -127,28 +136,30 @@ class AsyncMachines(_AsyncResource):
         user was created anyway: ``{"userCreated": True/False/None, "user": ..., "response":
         ...}``."""
         params = _given(
-            region=region,
-            machineType=machine_type,
-            size=size,
-            billingType=billing_type,
-            machineName=machine_name,
-            templateId=template_id,
-            assignPublicIp=assign_public_ip,
-            dynamicPublicIp=dynamic_public_ip,
-            startOnCreate=start_on_create,
-            networkId=network_id,
-            teamId=team_id,
-            userId=user_id,
-            email=email,
-            password=password,
-            firstName=first_name,
-            lastName=last_name,
-            notificationEmail=notification_email,
-            scriptId=script_id,
-            takeInitialSnapshot=take_initial_snapshot,
-            markSnapshotAsRestorePoint=mark_snapshot_as_restore_point,
-            restorePointFrequency=restore_point_frequency,
-            enableNvlink=enable_nvlink,
+            {
+                "region": region,
+                "machineType": machine_type,
+                "size": size,
+                "billingType": billing_type,
+                "machineName": machine_name,
+                "templateId": template_id,
+                "assignPublicIp": assign_public_ip,
+                "dynamicPublicIp": dynamic_public_ip,
+                "startOnCreate": start_on_create,
+                "networkId": network_id,
+                "teamId": team_id,
+                "userId": user_id,
+                "email": email,
+                "password": password,
+                "firstName": first_name,
+                "lastName": last_name,
+                "notificationEmail": notification_email,
+                "scriptId": script_id,
+                "takeInitialSnapshot": take_initial_snapshot,
+                "markSnapshotAsRestorePoint": mark_snapshot_as_restore_point,
+                "restorePointFrequency": restore_point_frequency,
+                "enableNvlink": enable_nvlink,
+            }
         )
         return cast(Machine, await self._client._call("machines_create", params, timeout))
 
@@ -157,12 +168,12 @@ class AsyncMachines(_AsyncResource):
     ) -> Availability:
         """Whether a dedicated-GPU type (``GPU+``, ``P4000``, ``P5000``, ``P6000``, ``V100``)
         can currently be requested in a region: ``{"available": bool}``."""
-        params = _given(region=region, machineType=machine_type)
+        params = _given({"region": region, "machineType": machine_type})
         return cast(Availability, await self._client._call("machines_availability", params, timeout))
 
     async def show(self, machine_id: str, *, timeout: Optional[float] = None) -> Machine:
         """One machine with its last 10 events (``events``, newest first)."""
-        return cast(Machine, await self._client._call("machines_show", _given(machineId=machine_id), timeout))
+        return cast(Machine, await self._client._call("machines_show", _given({"machineId": machine_id}), timeout))
 
     async def list(
         self,
@@ -200,33 +211,35 @@ class AsyncMachines(_AsyncResource):
         ``limit`` (at least 1) and ``skip``. ``ram``, ``storage_total`` and ``storage_used``
         are decimal strings, as the API sends them. :meth:`pages` pages through them all."""
         params = _filters(
-            machineId=machine_id,
-            name=name,
-            os=os,
-            ram=ram,
-            cpus=cpus,
-            gpu=gpu,
-            storageTotal=storage_total,
-            storageUsed=storage_used,
-            usageRate=usage_rate,
-            shutdownTimeoutInHours=shutdown_timeout_in_hours,
-            performAutoSnapshot=perform_auto_snapshot,
-            autoSnapshotFrequency=auto_snapshot_frequency,
-            autoSnapshotSaveCount=auto_snapshot_save_count,
-            agentType=agent_type,
-            dtCreated=dt_created,
-            state=state,
-            updatesPending=updates_pending,
-            networkId=network_id,
-            privateIpAddress=private_ip_address,
-            publicIpAddress=public_ip_address,
-            region=region,
-            userId=user_id,
-            teamId=team_id,
-            scriptId=script_id,
-            dtLastRun=dt_last_run,
+            {
+                "machineId": machine_id,
+                "name": name,
+                "os": os,
+                "ram": ram,
+                "cpus": cpus,
+                "gpu": gpu,
+                "storageTotal": storage_total,
+                "storageUsed": storage_used,
+                "usageRate": usage_rate,
+                "shutdownTimeoutInHours": shutdown_timeout_in_hours,
+                "performAutoSnapshot": perform_auto_snapshot,
+                "autoSnapshotFrequency": auto_snapshot_frequency,
+                "autoSnapshotSaveCount": auto_snapshot_save_count,
+                "agentType": agent_type,
+                "dtCreated": dt_created,
+                "state": state,
+                "updatesPending": updates_pending,
+                "networkId": network_id,
+                "privateIpAddress": private_ip_address,
+                "publicIpAddress": public_ip_address,
+                "region": region,
+                "userId": user_id,
+                "teamId": team_id,
+                "scriptId": script_id,
+                "dtLastRun": dt_last_run,
+            }
         )
-        params.update(_given(limit=limit, skip=skip))
+        params.update(_given({"limit": limit, "skip": skip}))
         return cast(MachineList, await self._client._call("machines_list", params, timeout))
 
     async def pages(self, *, page_size: int = 100, timeout: Optional[float] = None, **filters: Any) -> AsyncIterator[MachineList]:
@@ -260,10 +273,12 @@ class AsyncMachines(_AsyncResource):
         :class:`PaperspaceTimeoutError` after ``timeout`` seconds (default 600: the wait's own
         bound, not the client's)."""
         params = _given(
-            machineId=machine_id,
-            state=state,
-            intervalMs=_millis("interval", interval, "machines_wait"),
-            timeoutMs=_millis("timeout", timeout, "machines_wait"),
+            {
+                "machineId": machine_id,
+                "state": state,
+                "intervalMs": _millis("interval", interval, "machines_wait"),
+                "timeoutMs": _millis("timeout", timeout, "machines_wait"),
+            }
         )
         return cast(Machine, await self._client._call("machines_wait", params, None))
 
@@ -281,31 +296,33 @@ class AsyncMachines(_AsyncResource):
         if isinstance(machine_ids, str):
             raise TypeError("machine_ids is a sequence of machine ids, not one str")
         params = _given(
-            machineIds=list(machine_ids),
-            state=state,
-            intervalMs=_millis("interval", interval, "machines_wait_many"),
-            timeoutMs=_millis("timeout", timeout, "machines_wait_many"),
+            {
+                "machineIds": list(machine_ids),
+                "state": state,
+                "intervalMs": _millis("interval", interval, "machines_wait_many"),
+                "timeoutMs": _millis("timeout", timeout, "machines_wait_many"),
+            }
         )
         return cast(MachineList, await self._client._call("machines_wait_many", params, None))
 
     async def start(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Starts a machine (a no-op on a running one); does not wait for it."""
-        await self._client._call("machines_start", _given(machineId=machine_id), timeout)
+        await self._client._call("machines_start", _given({"machineId": machine_id}), timeout)
 
     async def stop(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Stops a machine (a no-op on a stopped one); does not wait for it."""
-        await self._client._call("machines_stop", _given(machineId=machine_id), timeout)
+        await self._client._call("machines_stop", _given({"machineId": machine_id}), timeout)
 
     async def restart(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Restarts a machine; does not wait for it."""
-        await self._client._call("machines_restart", _given(machineId=machine_id), timeout)
+        await self._client._call("machines_restart", _given({"machineId": machine_id}), timeout)
 
     async def destroy(
         self, machine_id: str, release_public_ip: Optional[bool] = None, *, timeout: Optional[float] = None
     ) -> None:
         """Destroys a machine and its snapshots (irreversible). ``release_public_ip=True``
         also releases its static public IP."""
-        params = _given(machineId=machine_id, releasePublicIp=release_public_ip)
+        params = _given({"machineId": machine_id, "releasePublicIp": release_public_ip})
         await self._client._call("machines_destroy", params, timeout)
 
     async def update(
@@ -325,28 +342,30 @@ class AsyncMachines(_AsyncResource):
         """Changes a machine's settings (only those given). ``NULL`` clears
         ``shutdown_timeout_in_hours`` (never shut down) or ``auto_snapshot_frequency``."""
         params = _nullable(
-            machineId=machine_id,
-            machineName=machine_name,
-            shutdownTimeoutInHours=shutdown_timeout_in_hours,
-            shutdownTimeoutForces=shutdown_timeout_forces,
-            performAutoSnapshot=perform_auto_snapshot,
-            autoSnapshotFrequency=auto_snapshot_frequency,
-            autoSnapshotSaveCount=auto_snapshot_save_count,
-            dynamicPublicIp=dynamic_public_ip,
-            assignPublicIp=assign_public_ip,
+            {
+                "machineId": machine_id,
+                "machineName": machine_name,
+                "shutdownTimeoutInHours": shutdown_timeout_in_hours,
+                "shutdownTimeoutForces": shutdown_timeout_forces,
+                "performAutoSnapshot": perform_auto_snapshot,
+                "autoSnapshotFrequency": auto_snapshot_frequency,
+                "autoSnapshotSaveCount": auto_snapshot_save_count,
+                "dynamicPublicIp": dynamic_public_ip,
+                "assignPublicIp": assign_public_ip,
+            }
         )
         await self._client._call("machines_update", params, timeout)
 
     async def utilization(self, machine_id: str, billing_month: str, *, timeout: Optional[float] = None) -> Utilization:
         """The machine's usage and storage for a billing month (``"YYYY-MM"``)."""
-        params = _given(machineId=machine_id, billingMonth=billing_month)
+        params = _given({"machineId": machine_id, "billingMonth": billing_month})
         return cast(Utilization, await self._client._call("machines_utilization", params, timeout))
 
     async def set_access(
         self, machine_id: str, *, user_id: str, enable_access: bool, timeout: Optional[float] = None
     ) -> Machine:
         """Gives (``enable_access=True``) or takes away a team user's access to the machine."""
-        params = _given(machineId=machine_id, userId=user_id, enableAccess=enable_access)
+        params = _given({"machineId": machine_id, "userId": user_id, "enableAccess": enable_access})
         return cast(Machine, await self._client._call("machines_set_access", params, timeout))
 
 
@@ -369,7 +388,14 @@ class AsyncUsers(_AsyncResource):
         """The team's users matching every given filter exactly (``NULL`` matches null).
         ``first_name``/``last_name`` are the API's lower-case ``firstname``/``lastname``."""
         params = _filters(
-            id=id, email=email, firstname=first_name, lastname=last_name, dtCreated=dt_created, teamId=team_id
+            {
+                "id": id,
+                "email": email,
+                "firstname": first_name,
+                "lastname": last_name,
+                "dtCreated": dt_created,
+                "teamId": team_id,
+            }
         )
         return cast(UserList, await self._client._call("users_list", params, timeout))
 
@@ -393,7 +419,15 @@ class AsyncNetworks(_AsyncResource):
     ) -> NetworkList:
         """The team's private networks matching every given filter exactly."""
         params = _filters(
-            id=id, name=name, region=region, dtCreated=dt_created, network=network, netmask=netmask, teamId=team_id
+            {
+                "id": id,
+                "name": name,
+                "region": region,
+                "dtCreated": dt_created,
+                "network": network,
+                "netmask": netmask,
+                "teamId": team_id,
+            }
         )
         return cast(NetworkList, await self._client._call("networks_list", params, timeout))
 
@@ -419,13 +453,15 @@ class AsyncScripts(_AsyncResource):
         the library reads: at most 16 KB of UTF-8); exactly one of them. ``machine_id``
         attaches it to a machine."""
         params = _given(
-            scriptName=script_name,
-            scriptText=script_text,
-            scriptFile=None if script_file is None else os.fspath(script_file),
-            scriptDescription=script_description,
-            isEnabled=is_enabled,
-            runOnce=run_once,
-            machineId=machine_id,
+            {
+                "scriptName": script_name,
+                "scriptText": script_text,
+                "scriptFile": None if script_file is None else os.fspath(script_file),
+                "scriptDescription": script_description,
+                "isEnabled": is_enabled,
+                "runOnce": run_once,
+                "machineId": machine_id,
+            }
         )
         return cast(Script, await self._client._call("scripts_create", params, timeout))
 
@@ -444,28 +480,30 @@ class AsyncScripts(_AsyncResource):
     ) -> ScriptList:
         """Scripts matching every given filter exactly (``NULL`` matches null)."""
         params = _filters(
-            id=id,
-            ownerType=owner_type,
-            ownerId=owner_id,
-            name=name,
-            description=description,
-            dtCreated=dt_created,
-            isEnabled=is_enabled,
-            runOnce=run_once,
+            {
+                "id": id,
+                "ownerType": owner_type,
+                "ownerId": owner_id,
+                "name": name,
+                "description": description,
+                "dtCreated": dt_created,
+                "isEnabled": is_enabled,
+                "runOnce": run_once,
+            }
         )
         return cast(ScriptList, await self._client._call("scripts_list", params, timeout))
 
     async def show(self, script_id: str, *, timeout: Optional[float] = None) -> ScriptDetails:
         """One script (without its text) with the machines it is attached to."""
-        return cast(ScriptDetails, await self._client._call("scripts_show", _given(scriptId=script_id), timeout))
+        return cast(ScriptDetails, await self._client._call("scripts_show", _given({"scriptId": script_id}), timeout))
 
     async def text(self, script_id: str, *, timeout: Optional[float] = None) -> str:
         """The script's text."""
-        return cast(str, await self._client._call("scripts_text", _given(scriptId=script_id), timeout))
+        return cast(str, await self._client._call("scripts_text", _given({"scriptId": script_id}), timeout))
 
     async def destroy(self, script_id: str, *, timeout: Optional[float] = None) -> None:
         """Deletes a script (detached from every machine at once)."""
-        await self._client._call("scripts_destroy", _given(scriptId=script_id), timeout)
+        await self._client._call("scripts_destroy", _given({"scriptId": script_id}), timeout)
 
 
 class AsyncResourceDelegations(_AsyncResource):

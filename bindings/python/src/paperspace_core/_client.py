@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Mapping
@@ -11,6 +10,7 @@ from types import TracebackType
 from typing import Any, Dict, NoReturn, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
+from ._decode import loads as _loads
 from ._encode import given, invalid, millis, payload
 from ._errors import ClientClosedError, error_class
 from ._ffi import lib, take_string
@@ -23,7 +23,6 @@ __all__ = ["Client", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://api.paperspace.io"
 DEFAULT_TIMEOUT_MS = 30_000  # the library's default timeoutMs (the time limit of a call)
-_loads = json.loads
 _perf_counter = time.perf_counter
 
 
@@ -52,12 +51,14 @@ def new_native(
     """A native client from the constructor's arguments, and the base URL to show."""
     limit_ms = millis("timeout", timeout, "client_new")
     config = given(
-        apiKey=api_key,
-        baseUrl=base_url,
-        timeoutMs=limit_ms,
-        connectTimeoutMs=millis("connect_timeout", connect_timeout, "client_new"),
-        maxRetries=max_retries,
-        userAgent=user_agent,
+        {
+            "apiKey": api_key,
+            "baseUrl": base_url,
+            "timeoutMs": limit_ms,
+            "connectTimeoutMs": millis("connect_timeout", connect_timeout, "client_new"),
+            "maxRetries": max_retries,
+            "userAgent": user_agent,
+        }
     )
     ptr = c_void_p()
     out = c_void_p()

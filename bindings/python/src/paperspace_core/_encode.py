@@ -88,12 +88,13 @@ def payload(operation: str, params: Optional[Mapping[str, Any]]) -> Optional[byt
     return encode(operation, params)
 
 
-def given(**pairs: Any) -> Dict[str, Any]:
-    """The parameters that were given (``None`` means "not given")."""
+def given(pairs: Dict[str, Any]) -> Dict[str, Any]:
+    """The parameters that were given (``None`` means "not given"). Methods pass a dict display
+    rather than keywords: building it costs a third less than a call with keywords."""
     return {key: value for key, value in pairs.items() if value is not None}
 
 
-def filters(**pairs: Any) -> Dict[str, Any]:
+def filters(pairs: Dict[str, Any]) -> Dict[str, Any]:
     """Filter parameters: ``None`` is "not given", :data:`NULL` matches JSON null."""
     return {key: (None if value is NULL else value) for key, value in pairs.items() if value is not None}
 

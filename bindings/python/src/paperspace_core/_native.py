@@ -25,6 +25,7 @@ re-entrant because a signal handler may call ``close()`` while the main thread h
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ import threading
 import time
 import weakref
 from ctypes import c_void_p
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 from ._errors import ClientClosedError, PaperspaceError, error_class
 from ._ffi import call_hooked as _call_hooked
@@ -48,14 +49,13 @@ Outcome = Tuple[int, Optional[str]]
 """What the library answered: the status and the string it returned (copied, then freed)."""
 
 _call = lib.ps_call
-_main_thread = threading.main_thread
-_current_thread = threading.current_thread
+_get_ident = threading.get_ident
+_main_ident = threading.main_thread().ident  # the child's own after a fork (below)
 _cancel_new = lib.ps_cancel_new
 _cancel_free = lib.ps_cancel_free
 _cancel_trigger = lib.ps_cancel_trigger
 _cancel_set_timeout = lib.ps_cancel_set_timeout
 _string_free = lib.ps_string_free
-_DEBUG = logging.DEBUG
 
 
 class Native:
@@ -104,9 +104,9 @@ class Native:
         self._lock = threading.RLock()
         self._tokens = set()
 
-    def begin(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> _Job:
-        """Registers a call (``name`` is the operation's name as bytes) and returns the job that
-        runs it; whoever runs the job also ends the call's registration."""
+    def _enter(self, timeout_ms: Optional[int]) -> Tuple[int, int]:
+        """Registers a call and returns the client's pointer and the call's token; whoever
+        registered a call ends it with ``_leave``."""
         token = _cancel_new()
         if timeout_ms is not None:
             _cancel_set_timeout(token, timeout_ms)
@@ -120,11 +120,21 @@ class Native:
         if closed or ptr is None:
             self._leave(token)
             raise ClientClosedError("this paperspace_core.Client is closed")
+        return ptr, token
+
+    def begin(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> _Job:
+        """Registers a call (``name`` is the operation's name as bytes) and returns the job that
+        runs it in another thread; running the job also ends the call's registration."""
+        ptr, token = self._enter(timeout_ms)
         return _Job(self, ptr, name, payload, token)
 
     def call(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> Outcome:
         """Runs one call in this thread."""
-        return self.begin(name, payload, timeout_ms)()
+        ptr, token = self._enter(timeout_ms)
+        try:
+            return _run(ptr, name, payload, token)
+        finally:
+            self._leave(token)
 
     def _leave(self, token: int) -> None:
         """A call ended: unregisters and frees its token, and frees the client if it was the
@@ -140,11 +150,11 @@ class Native:
 
 
 class _Job:
-    """One call into the library; running it also ends its registration."""
+    """One registered call, to be run once (``begin``); running it also ends its registration."""
 
     __slots__ = ("native", "ptr", "name", "payload", "token")
 
-    def __init__(self, native: Native, ptr: Optional[int], name: bytes, payload: Optional[bytes], token: int) -> None:
+    def __init__(self, native: Native, ptr: int, name: bytes, payload: Optional[bytes], token: int) -> None:
         self.native, self.ptr, self.name, self.payload, self.token = native, ptr, name, payload, token
 
     def abandon(self) -> None:
@@ -153,29 +163,36 @@ class _Job:
 
     def __call__(self) -> Outcome:
         try:
-            out = c_void_p()
-            text = None
-            try:
-                if _current_thread() is _main_thread():
-                    status: int = _call_hooked(self.ptr, self.name, self.payload, self.token, out, _hooks)
-                else:
-                    status = _call(self.ptr, self.name, self.payload, self.token, out)
-            finally:
-                address = out.value
-                if address:
-                    try:
-                        text = text_at(address)
-                    finally:
-                        _string_free(address)
-            return status, text
+            return _run(self.ptr, self.name, self.payload, self.token)
         finally:
             self.native._leave(self.token)
+
+
+def _run(ptr: int, name: bytes, payload: Optional[bytes], token: int) -> Outcome:
+    """One call into the library: hooked in the main thread, plain in the others."""
+    out = c_void_p()
+    text = None
+    try:
+        if _get_ident() == _main_ident:
+            status: int = _call_hooked(ptr, name, payload, token, out, _hooks)
+        else:
+            status = _call(ptr, name, payload, token, out)
+    finally:
+        address = out.value
+        if address:
+            try:
+                text = text_at(address)
+            finally:
+                _string_free(address)
+    return status, text
 
 
 _LIVE: weakref.WeakSet[Native] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
+    global _main_ident
+    _main_ident = _get_ident()  # the thread that forked is the child's main thread
     for native in list(_LIVE):
         native._after_fork_in_child()
 
@@ -222,5 +239,5 @@ def log_call(operation: str, status: int, text: Optional[str], started: float) -
     logger.debug("%s: %s%s in %.1f ms", operation, error.kind, http, elapsed)
 
 
-def log_enabled() -> bool:
-    return logger.isEnabledFor(_DEBUG)
+log_enabled: Callable[[], bool] = functools.partial(logger.isEnabledFor, logging.DEBUG)
+"""Whether calls are logged (one frame less per call than a function that asks the logger)."""
