@@ -132,12 +132,13 @@ def test_create_sends_exactly_the_json_encoders_bytes() -> None:
     keys = ("region", "machineType", "size", "billingType", "machineName", "templateId")
     sent: list[bytes | None] = []
 
-    class Recorder(ps.Client):
-        def _send(self, operation: str, payload: bytes | None, timeout: float | None) -> Any:
-            sent.append(payload)
-            return {"id": "ps1"}
+    class Recorder:  # in place of the native client: what the library would be handed
+        def call(self, name: bytes, body: bytes | None, timeout_ms: int | None) -> tuple[int, str]:
+            sent.append(body)
+            return 0, '{"id": "ps1"}'
 
-    with Recorder(api_key="k", base_url="http://127.0.0.1:1") as recorder:
+    with ps.Client(api_key="k", base_url="http://127.0.0.1:1") as recorder:
+        native, recorder._native = recorder._native, Recorder()  # type: ignore[assignment]
         for values in [
             (NY2, "C4", 50, "hourly", "x", UBUNTU),
             ('q"uote\\', "\u00e9\u2603\U0001f600", 10**30, "\x00\n\t\x1f", "ps\udc80", ""),
@@ -151,3 +152,4 @@ def test_create_sends_exactly_the_json_encoders_bytes() -> None:
             params = dict(zip(keys, values))
             assert sent[-1] == _encode.encode("machines_create", params)
             assert sent[-1] == json.dumps(params, separators=(",", ":")).encode("ascii")
+        recorder._native = native

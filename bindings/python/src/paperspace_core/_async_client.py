@@ -157,7 +157,8 @@ class AsyncClient:
         except Exception:  # pragma: no cover
             pass
 
-    async def _send(self, operation: str, body: Optional[bytes], timeout: Optional[float]) -> Any:
+    async def _call(self, operation: str, params: Optional[Mapping[str, Any]], timeout: Optional[float]) -> Any:
+        body = payload(operation, params)
         timeout_ms = None if timeout is None else millis("timeout", timeout, operation)
         if log_enabled():
             started = time.perf_counter()
@@ -166,9 +167,6 @@ class AsyncClient:
         else:
             status, text = await _run(self._native, NAMES[operation], body, timeout_ms)
         return decode(status, text, operation)
-
-    async def _call(self, operation: str, params: Optional[Mapping[str, Any]], timeout: Optional[float]) -> Any:
-        return await self._send(operation, payload(operation, params), timeout)
 
     async def call(
         self, operation: str, params: Optional[Mapping[str, Any]] = None, *, timeout: Optional[float] = None

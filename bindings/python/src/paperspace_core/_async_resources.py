@@ -7,7 +7,7 @@ Generated from _resources.py by tools/gen_async.py: do not edit (a test checks i
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Dict, AsyncIterator, List, Optional, Sequence, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, AsyncIterator, List, Optional, Sequence, Union
 
 from ._encode import filters as _filters
 from ._encode import given as _given
@@ -95,7 +95,8 @@ class AsyncTemplates(_AsyncResource):
                 "region": region,
             }
         )
-        return cast(TemplateList, await self._client._call("templates_list", params, timeout))
+        result: TemplateList = await self._client._call("templates_list", params, timeout)
+        return result
 
 
 class AsyncMachines(_AsyncResource):
@@ -161,7 +162,8 @@ class AsyncMachines(_AsyncResource):
                 "enableNvlink": enable_nvlink,
             }
         )
-        return cast(Machine, await self._client._call("machines_create", params, timeout))
+        result: Machine = await self._client._call("machines_create", params, timeout)
+        return result
 
     async def availability(
         self, *, region: Region, machine_type: GpuMachineType, timeout: Optional[float] = None
@@ -169,11 +171,13 @@ class AsyncMachines(_AsyncResource):
         """Whether a dedicated-GPU type (``GPU+``, ``P4000``, ``P5000``, ``P6000``, ``V100``)
         can currently be requested in a region: ``{"available": bool}``."""
         params = _given({"region": region, "machineType": machine_type})
-        return cast(Availability, await self._client._call("machines_availability", params, timeout))
+        result: Availability = await self._client._call("machines_availability", params, timeout)
+        return result
 
     async def show(self, machine_id: str, *, timeout: Optional[float] = None) -> Machine:
         """One machine with its last 10 events (``events``, newest first)."""
-        return cast(Machine, await self._client._call("machines_show", _given({"machineId": machine_id}), timeout))
+        result: Machine = await self._client._call("machines_show", _given({"machineId": machine_id}), timeout)
+        return result
 
     async def list(
         self,
@@ -240,7 +244,8 @@ class AsyncMachines(_AsyncResource):
             }
         )
         params.update(_given({"limit": limit, "skip": skip}))
-        return cast(MachineList, await self._client._call("machines_list", params, timeout))
+        result: MachineList = await self._client._call("machines_list", params, timeout)
+        return result
 
     async def pages(self, *, page_size: int = 100, timeout: Optional[float] = None, **filters: Any) -> AsyncIterator[MachineList]:
         """Every machine matching ``filters`` (the keyword arguments of :meth:`list`), one page
@@ -280,7 +285,8 @@ class AsyncMachines(_AsyncResource):
                 "timeoutMs": _millis("timeout", timeout, "machines_wait"),
             }
         )
-        return cast(Machine, await self._client._call("machines_wait", params, None))
+        result: Machine = await self._client._call("machines_wait", params, None)
+        return result
 
     async def wait_many(
         self,
@@ -303,7 +309,8 @@ class AsyncMachines(_AsyncResource):
                 "timeoutMs": _millis("timeout", timeout, "machines_wait_many"),
             }
         )
-        return cast(MachineList, await self._client._call("machines_wait_many", params, None))
+        result: MachineList = await self._client._call("machines_wait_many", params, None)
+        return result
 
     async def start(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Starts a machine (a no-op on a running one); does not wait for it."""
@@ -359,14 +366,16 @@ class AsyncMachines(_AsyncResource):
     async def utilization(self, machine_id: str, billing_month: str, *, timeout: Optional[float] = None) -> Utilization:
         """The machine's usage and storage for a billing month (``"YYYY-MM"``)."""
         params = _given({"machineId": machine_id, "billingMonth": billing_month})
-        return cast(Utilization, await self._client._call("machines_utilization", params, timeout))
+        result: Utilization = await self._client._call("machines_utilization", params, timeout)
+        return result
 
     async def set_access(
         self, machine_id: str, *, user_id: str, enable_access: bool, timeout: Optional[float] = None
     ) -> Machine:
         """Gives (``enable_access=True``) or takes away a team user's access to the machine."""
         params = _given({"machineId": machine_id, "userId": user_id, "enableAccess": enable_access})
-        return cast(Machine, await self._client._call("machines_set_access", params, timeout))
+        result: Machine = await self._client._call("machines_set_access", params, timeout)
+        return result
 
 
 class AsyncUsers(_AsyncResource):
@@ -397,7 +406,8 @@ class AsyncUsers(_AsyncResource):
                 "teamId": team_id,
             }
         )
-        return cast(UserList, await self._client._call("users_list", params, timeout))
+        result: UserList = await self._client._call("users_list", params, timeout)
+        return result
 
 
 class AsyncNetworks(_AsyncResource):
@@ -429,7 +439,8 @@ class AsyncNetworks(_AsyncResource):
                 "teamId": team_id,
             }
         )
-        return cast(NetworkList, await self._client._call("networks_list", params, timeout))
+        result: NetworkList = await self._client._call("networks_list", params, timeout)
+        return result
 
 
 class AsyncScripts(_AsyncResource):
@@ -463,7 +474,8 @@ class AsyncScripts(_AsyncResource):
                 "machineId": machine_id,
             }
         )
-        return cast(Script, await self._client._call("scripts_create", params, timeout))
+        result: Script = await self._client._call("scripts_create", params, timeout)
+        return result
 
     async def list(
         self,
@@ -491,15 +503,18 @@ class AsyncScripts(_AsyncResource):
                 "runOnce": run_once,
             }
         )
-        return cast(ScriptList, await self._client._call("scripts_list", params, timeout))
+        result: ScriptList = await self._client._call("scripts_list", params, timeout)
+        return result
 
     async def show(self, script_id: str, *, timeout: Optional[float] = None) -> ScriptDetails:
         """One script (without its text) with the machines it is attached to."""
-        return cast(ScriptDetails, await self._client._call("scripts_show", _given({"scriptId": script_id}), timeout))
+        result: ScriptDetails = await self._client._call("scripts_show", _given({"scriptId": script_id}), timeout)
+        return result
 
     async def text(self, script_id: str, *, timeout: Optional[float] = None) -> str:
         """The script's text."""
-        return cast(str, await self._client._call("scripts_text", _given({"scriptId": script_id}), timeout))
+        result: str = await self._client._call("scripts_text", _given({"scriptId": script_id}), timeout)
+        return result
 
     async def destroy(self, script_id: str, *, timeout: Optional[float] = None) -> None:
         """Deletes a script (detached from every machine at once)."""

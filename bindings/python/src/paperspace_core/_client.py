@@ -191,8 +191,9 @@ class Client:
 
     # -- calls -----------------------------------------------------------------------------
 
-    def _send(self, operation: str, body: Optional[bytes], timeout: Optional[float]) -> Any:
-        """One call with its JSON (``None``: no parameters): the hot path."""
+    def _call(self, operation: str, params: Optional[Mapping[str, Any]], timeout: Optional[float]) -> Any:
+        """One call with its parameters (none: ``None`` or empty): the hot path."""
+        body = payload(operation, params)
         timeout_ms = None if timeout is None else millis("timeout", timeout, operation)
         if log_enabled():
             started = _perf_counter()
@@ -203,9 +204,6 @@ class Client:
         if status or text is None:
             return decode(status, text, operation)
         return _loads(text)
-
-    def _call(self, operation: str, params: Optional[Mapping[str, Any]], timeout: Optional[float]) -> Any:
-        return self._send(operation, payload(operation, params), timeout)
 
     def call(self, operation: str, params: Optional[Mapping[str, Any]] = None, *, timeout: Optional[float] = None) -> Any:
         """Runs an operation of the library by name (``"machines_show"``, ...; see

@@ -8,7 +8,7 @@ for that call, in place of the client's.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Union
 
 from ._encode import filters as _filters
 from ._encode import given as _given
@@ -96,7 +96,8 @@ class Templates(_Resource):
                 "region": region,
             }
         )
-        return cast(TemplateList, self._client._call("templates_list", params, timeout))
+        result: TemplateList = self._client._call("templates_list", params, timeout)
+        return result
 
 
 class Machines(_Resource):
@@ -162,7 +163,8 @@ class Machines(_Resource):
                 "enableNvlink": enable_nvlink,
             }
         )
-        return cast(Machine, self._client._call("machines_create", params, timeout))
+        result: Machine = self._client._call("machines_create", params, timeout)
+        return result
 
     def availability(
         self, *, region: Region, machine_type: GpuMachineType, timeout: Optional[float] = None
@@ -170,11 +172,13 @@ class Machines(_Resource):
         """Whether a dedicated-GPU type (``GPU+``, ``P4000``, ``P5000``, ``P6000``, ``V100``)
         can currently be requested in a region: ``{"available": bool}``."""
         params = _given({"region": region, "machineType": machine_type})
-        return cast(Availability, self._client._call("machines_availability", params, timeout))
+        result: Availability = self._client._call("machines_availability", params, timeout)
+        return result
 
     def show(self, machine_id: str, *, timeout: Optional[float] = None) -> Machine:
         """One machine with its last 10 events (``events``, newest first)."""
-        return cast(Machine, self._client._call("machines_show", _given({"machineId": machine_id}), timeout))
+        result: Machine = self._client._call("machines_show", _given({"machineId": machine_id}), timeout)
+        return result
 
     def list(
         self,
@@ -241,7 +245,8 @@ class Machines(_Resource):
             }
         )
         params.update(_given({"limit": limit, "skip": skip}))
-        return cast(MachineList, self._client._call("machines_list", params, timeout))
+        result: MachineList = self._client._call("machines_list", params, timeout)
+        return result
 
     def pages(self, *, page_size: int = 100, timeout: Optional[float] = None, **filters: Any) -> Iterator[MachineList]:
         """Every machine matching ``filters`` (the keyword arguments of :meth:`list`), one page
@@ -281,7 +286,8 @@ class Machines(_Resource):
                 "timeoutMs": _millis("timeout", timeout, "machines_wait"),
             }
         )
-        return cast(Machine, self._client._call("machines_wait", params, None))
+        result: Machine = self._client._call("machines_wait", params, None)
+        return result
 
     def wait_many(
         self,
@@ -304,7 +310,8 @@ class Machines(_Resource):
                 "timeoutMs": _millis("timeout", timeout, "machines_wait_many"),
             }
         )
-        return cast(MachineList, self._client._call("machines_wait_many", params, None))
+        result: MachineList = self._client._call("machines_wait_many", params, None)
+        return result
 
     def start(self, machine_id: str, *, timeout: Optional[float] = None) -> None:
         """Starts a machine (a no-op on a running one); does not wait for it."""
@@ -360,14 +367,16 @@ class Machines(_Resource):
     def utilization(self, machine_id: str, billing_month: str, *, timeout: Optional[float] = None) -> Utilization:
         """The machine's usage and storage for a billing month (``"YYYY-MM"``)."""
         params = _given({"machineId": machine_id, "billingMonth": billing_month})
-        return cast(Utilization, self._client._call("machines_utilization", params, timeout))
+        result: Utilization = self._client._call("machines_utilization", params, timeout)
+        return result
 
     def set_access(
         self, machine_id: str, *, user_id: str, enable_access: bool, timeout: Optional[float] = None
     ) -> Machine:
         """Gives (``enable_access=True``) or takes away a team user's access to the machine."""
         params = _given({"machineId": machine_id, "userId": user_id, "enableAccess": enable_access})
-        return cast(Machine, self._client._call("machines_set_access", params, timeout))
+        result: Machine = self._client._call("machines_set_access", params, timeout)
+        return result
 
 
 class Users(_Resource):
@@ -398,7 +407,8 @@ class Users(_Resource):
                 "teamId": team_id,
             }
         )
-        return cast(UserList, self._client._call("users_list", params, timeout))
+        result: UserList = self._client._call("users_list", params, timeout)
+        return result
 
 
 class Networks(_Resource):
@@ -430,7 +440,8 @@ class Networks(_Resource):
                 "teamId": team_id,
             }
         )
-        return cast(NetworkList, self._client._call("networks_list", params, timeout))
+        result: NetworkList = self._client._call("networks_list", params, timeout)
+        return result
 
 
 class Scripts(_Resource):
@@ -464,7 +475,8 @@ class Scripts(_Resource):
                 "machineId": machine_id,
             }
         )
-        return cast(Script, self._client._call("scripts_create", params, timeout))
+        result: Script = self._client._call("scripts_create", params, timeout)
+        return result
 
     def list(
         self,
@@ -492,15 +504,18 @@ class Scripts(_Resource):
                 "runOnce": run_once,
             }
         )
-        return cast(ScriptList, self._client._call("scripts_list", params, timeout))
+        result: ScriptList = self._client._call("scripts_list", params, timeout)
+        return result
 
     def show(self, script_id: str, *, timeout: Optional[float] = None) -> ScriptDetails:
         """One script (without its text) with the machines it is attached to."""
-        return cast(ScriptDetails, self._client._call("scripts_show", _given({"scriptId": script_id}), timeout))
+        result: ScriptDetails = self._client._call("scripts_show", _given({"scriptId": script_id}), timeout)
+        return result
 
     def text(self, script_id: str, *, timeout: Optional[float] = None) -> str:
         """The script's text."""
-        return cast(str, self._client._call("scripts_text", _given({"scriptId": script_id}), timeout))
+        result: str = self._client._call("scripts_text", _given({"scriptId": script_id}), timeout)
+        return result
 
     def destroy(self, script_id: str, *, timeout: Optional[float] = None) -> None:
         """Deletes a script (detached from every machine at once)."""
