@@ -27,6 +27,22 @@ where
 
 fn check_depth(body: &str) -> Result<()> {
     let bytes = body.as_bytes();
+    // A body with no more opening brackets than the limit cannot nest deeper than it, and
+    // counting them is cheap (counted in chunks whose count fits a byte, a loop the compiler
+    // vectorises: a tenth of the time of the scan below): most answers never need the scan.
+    let openers: usize = bytes
+        .chunks(255)
+        .map(|chunk| {
+            let in_chunk: u8 = chunk
+                .iter()
+                .map(|&b| u8::from((b == b'[') | (b == b'{')))
+                .sum();
+            usize::from(in_chunk)
+        })
+        .sum();
+    if openers <= MAX_DEPTH {
+        return Ok(());
+    }
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
@@ -237,6 +253,14 @@ mod tests {
             "]".repeat(127)
         );
         assert!(decode::<Identified>(&ok).is_ok());
+        // The limit itself, with exactly as many brackets as it (the count alone decides) and
+        // with one more, one level deeper (the scan decides).
+        let at_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(check_depth(&at_limit).is_ok());
+        let over = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(check_depth(&over).is_err());
+        let wide = format!("[{}]", "[],".repeat(10_000) + "[]");
+        assert!(check_depth(&wide).is_ok(), "many brackets, depth 2");
         // Brackets inside strings do not count, escaped quotes included.
         let quoted = format!(
             r#"{{"id": "{}\"{}\\"}}"#,
