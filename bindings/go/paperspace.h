@@ -462,6 +462,30 @@ ps_status ps_call_hooked(const struct ps_client *client,
                          const struct ps_runtime_hooks *hooks);
 
 /**
+ * `ps_call_hooked` whose answer is made into a value of the caller's runtime instead of an
+ * owned string: once the call has ended and the runtime is resumed, `make(text, len)` is
+ * called with the result JSON (`PS_STATUS_OK`) or the error JSON (any other status), `len`
+ * bytes of UTF-8 not followed by a NUL, valid only during that call; what `make` returns is
+ * returned, and the status is stored in `*out_status`. A call the hooks' `check()` asked to
+ * stop returns NULL without calling `make` (the runtime knows why it stopped; the status is
+ * `PS_STATUS_CANCELLED`). NULL `make` or `out_status` returns NULL with nothing sent.
+ * For Python, `make` is CPython's `PyUnicode_FromStringAndSize`: the answer arrives as a `str`
+ * in one foreign call. docs/ABI.md, "Calls that let the caller's runtime run".
+ *
+ * # Safety
+ * As `ps_call_hooked`; `make` must be safe to call on the calling thread with the runtime
+ * resumed.
+ */
+void *ps_call_into(const struct ps_client *client,
+                   const char *operation,
+                   const char *params_json,
+                   const struct ps_cancel *cancel,
+                   const struct ps_runtime_hooks *hooks,
+                   void *(*make)(const char *text,
+                                 size_t len),
+                   ps_status *out_status);
+
+/**
  * Describes every operation as static JSON (do not free): an array of `{"name", "method",
  * "path", "safeToRetry", "params": [{"name", "types", "required"}], "result"}`, where
  * `result` is `object`, `array`, `empty` (the call returns `{}`) or `string`.

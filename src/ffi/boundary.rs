@@ -24,23 +24,8 @@ pub(super) unsafe fn operation(
     cancel: *const ps_cancel,
     out_json: *mut *mut c_char,
 ) -> Status {
-    if out_json.is_null() {
-        return Status::InvalidArgument; // nowhere to report to, so nothing is sent
-    }
-    // SAFETY: out_json is non-NULL and, per the contract, points to writable storage.
-    unsafe { *out_json = ptr::null_mut() };
-    let result = guarded(|| {
-        // SAFETY: the contract makes non-NULL pointers valid for the duration of the call.
-        let client =
-            unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_argument("client is NULL"))?;
-        let params = unsafe { text(params_json, "params_json") }?;
-        let cancel = unsafe { cancel.as_ref() }.map(|c| &c.0);
-        client.0.call_json_cancellable(op, params, cancel)
-    });
-    let (status, text) = deliver(result, op.name());
-    // SAFETY: checked non-NULL above.
-    unsafe { *out_json = text };
-    status
+    // SAFETY: per the contract.
+    unsafe { answer_to(out_json, || run(op, client, params_json, cancel)) }
 }
 
 /// `ps_call`: [`operation`] with the operation named by a C string.
@@ -54,6 +39,40 @@ pub(super) unsafe fn call_by_name(
     cancel: *const ps_cancel,
     out_json: *mut *mut c_char,
 ) -> Status {
+    // SAFETY: per the contract.
+    unsafe { answer_to(out_json, || answer(client, name, params_json, cancel)) }
+}
+
+/// Checks `out_json`, sets it to NULL, runs `call`, then stores exactly one owned string in it.
+///
+/// # Safety
+/// `out_json` is NULL or writable.
+unsafe fn answer_to(
+    out_json: *mut *mut c_char,
+    call: impl FnOnce() -> (Result<String>, &'static str),
+) -> Status {
+    if out_json.is_null() {
+        return Status::InvalidArgument; // nowhere to report to, so nothing is sent
+    }
+    // SAFETY: out_json is non-NULL and, per the contract, points to writable storage.
+    unsafe { *out_json = ptr::null_mut() };
+    let (result, operation) = call();
+    let (status, text) = deliver(result, operation);
+    // SAFETY: checked non-NULL above.
+    unsafe { *out_json = text };
+    status
+}
+
+/// The outcome of a call of the operation named by `name`, and the name its errors give.
+///
+/// # Safety
+/// Every non-NULL pointer must be valid as the header describes.
+unsafe fn answer(
+    client: *const ps_client,
+    name: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+) -> (Result<String>, &'static str) {
     // SAFETY: per the contract; NULL reads as "".
     let found = unsafe { text(name, "operation") }.and_then(|name| {
         Operation::from_name(name).ok_or_else(|| {
@@ -65,21 +84,35 @@ pub(super) unsafe fn call_by_name(
         })
     });
     match found {
-        Ok(op) => unsafe { operation(op, client, params_json, cancel, out_json) },
-        Err(error) => {
-            if out_json.is_null() {
-                return Status::InvalidArgument;
-            }
-            let (status, text) = deliver(Err(error), "call");
-            // SAFETY: checked non-NULL above; writable per the contract.
-            unsafe { *out_json = text };
-            status
-        }
+        // SAFETY: per the contract.
+        Ok(op) => unsafe { run(op, client, params_json, cancel) },
+        Err(error) => (Err(error), "call"),
     }
 }
 
+/// Runs one operation with panics caught; its errors name it.
+///
+/// # Safety
+/// Every non-NULL pointer must be valid as the header describes.
+unsafe fn run(
+    op: Operation,
+    client: *const ps_client,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+) -> (Result<String>, &'static str) {
+    let result = guarded(|| {
+        // SAFETY: the contract makes non-NULL pointers valid for the duration of the call.
+        let client =
+            unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+        let params = unsafe { text(params_json, "params_json") }?;
+        let cancel = unsafe { cancel.as_ref() }.map(|c| &c.0);
+        client.0.call_json_cancellable(op, params, cancel)
+    });
+    (result, op.name())
+}
+
 /// `ps_call_hooked`: [`call_by_name`] between the runtime's `suspend` and `resume`, with its
-/// `check` run by the call's waits (see [`crate::api::check`]).
+/// `check` run by the call's waits (see [`hooked`]).
 ///
 /// # Safety
 /// Every non-NULL pointer must be valid as the header describes; the hooks must be callable
@@ -92,23 +125,86 @@ pub(super) unsafe fn call_hooked(
     out_json: *mut *mut c_char,
     hooks: *const ps_runtime_hooks,
 ) -> Status {
-    // SAFETY: NULL or valid per the contract.
-    let hooks = unsafe { hooks.as_ref() }.copied();
-    let Some((suspend, resume, check)) =
-        hooks.and_then(|h| Some((h.suspend?, h.resume?, h.check?)))
-    else {
-        if !out_json.is_null() {
-            let (status, text) = deliver(
-                Err(Error::invalid_argument("hooks is NULL or incomplete")),
-                "call",
-            );
+    // SAFETY: per the contract.
+    let ran = unsafe {
+        hooked(cancel, hooks, |cancel| {
+            call_by_name(client, name, params_json, cancel, out_json)
+        })
+    };
+    match ran {
+        Some((status, _)) => status,
+        None if out_json.is_null() => Status::InvalidArgument,
+        None => {
+            let (status, text) = deliver(Err(incomplete_hooks()), "call");
             // SAFETY: non-NULL, writable per the contract.
             unsafe { *out_json = text };
-            return status;
+            status
         }
-        return Status::InvalidArgument;
+    }
+}
+
+/// The caller's function that makes an answer into a value of its runtime.
+type Make = unsafe extern "C" fn(*const c_char, usize) -> *mut c_void;
+
+/// `ps_call_into`: [`call_hooked`] whose answer (result or error JSON) `make` turns into a
+/// value of the caller's runtime, with the runtime resumed; that value is returned and the
+/// status stored in `out_status`. A call the runtime's check asked to stop makes nothing (NULL:
+/// the runtime knows why it stopped).
+///
+/// # Safety
+/// As [`call_hooked`]; `make` must be callable on this thread with the runtime resumed, and
+/// `out_status` is NULL or writable.
+pub(super) unsafe fn call_into(
+    client: *const ps_client,
+    name: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    hooks: *const ps_runtime_hooks,
+    make: Option<Make>,
+    out_status: *mut Status,
+) -> *mut c_void {
+    let Some(make) = make.filter(|_| !out_status.is_null()) else {
+        return ptr::null_mut(); // nowhere to report to, so nothing is sent
     };
-    // A check that stops the call triggers its token: one is made if the caller gave none.
+    // SAFETY: per the contract.
+    let ran = unsafe {
+        hooked(cancel, hooks, |cancel| {
+            answer(client, name, params_json, cancel)
+        })
+    };
+    let ((result, operation), stopped) =
+        ran.unwrap_or_else(|| ((Err(incomplete_hooks()), "call"), false));
+    let (status, text) = outcome(result, operation);
+    // SAFETY: checked non-NULL above; writable per the contract.
+    unsafe { *out_status = status };
+    if stopped {
+        return ptr::null_mut();
+    }
+    // SAFETY: the caller's function, on its thread, its runtime resumed (`hooked` has returned).
+    unsafe { make(text.as_ptr().cast(), text.len()) }
+}
+
+fn incomplete_hooks() -> Error {
+    Error::invalid_argument("hooks is NULL or incomplete")
+}
+
+/// Runs `body` between the runtime's `suspend` and `resume`, with its `check` run by the call's
+/// waits (see [`crate::api::check`]), and the token `body` must observe: `cancel`, or one made
+/// for the call when it is NULL (a check that stops the call triggers it). Returns what `body`
+/// returned and whether a check asked to stop (nonzero); `None`, with nothing called, for NULL
+/// or incomplete hooks.
+///
+/// # Safety
+/// `cancel` is NULL or valid for the call; the hooks must be callable on this thread as the
+/// header describes.
+unsafe fn hooked<T>(
+    cancel: *const ps_cancel,
+    hooks: *const ps_runtime_hooks,
+    body: impl FnOnce(*const ps_cancel) -> T,
+) -> Option<(T, bool)> {
+    // SAFETY: NULL or valid per the contract.
+    let hooks = unsafe { hooks.as_ref() }.copied()?;
+    let (suspend, resume, check) = (hooks.suspend?, hooks.resume?, hooks.check?);
     let own_token;
     // SAFETY: NULL or valid for the call, per the contract.
     let cancel = match unsafe { cancel.as_ref() } {
@@ -129,8 +225,9 @@ pub(super) unsafe fn call_hooked(
     }
     // SAFETY: the runtime's own functions, called on the thread that called us, in pairs.
     let state = Rc::new(Cell::new(unsafe { suspend() }));
-    let _resumed = Resumed(Rc::clone(&state), resume);
-    let stopped = Cell::new(false);
+    let resumed = Resumed(Rc::clone(&state), resume);
+    let (stopped, asked) = (Cell::new(false), Rc::new(Cell::new(false)));
+    let asked_to_stop = Rc::clone(&asked);
     let process = std::process::id();
     let check = Rc::new(move || {
         if stopped.get() {
@@ -145,15 +242,15 @@ pub(super) unsafe fn call_hooked(
         };
         // A check that forked (a Python handler may) returns in the child too: the child
         // stops here, never reading the parent's answer off the connection they share.
+        asked_to_stop.set(verdict != 0);
         if verdict != 0 || std::process::id() != process {
             stopped.set(true);
             token.cancel();
         }
     });
-    // SAFETY: per the contract.
-    crate::api::check::checking(check, || unsafe {
-        call_by_name(client, name, params_json, cancel, out_json)
-    })
+    let out = crate::api::check::checking(check, || body(cancel));
+    drop(resumed);
+    Some((out, asked.get()))
 }
 
 /// `ps_client_new`: builds a client from config JSON.
@@ -228,10 +325,7 @@ unsafe fn text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
 /// text never holds a NUL byte (serde escapes it); should a result hold one anyway, the caller
 /// gets an `internal` error, so the status and the string always agree.
 fn deliver(result: Result<String>, operation: &str) -> (Status, *mut c_char) {
-    let (status, text) = match result {
-        Ok(json) => (Status::Ok, json),
-        Err(error) => (error.status(), error.to_json_string(operation)),
-    };
+    let (status, text) = outcome(result, operation);
     match CString::new(text) {
         Ok(text) => (status, text.into_raw()),
         Err(_) => {
@@ -239,6 +333,14 @@ fn deliver(result: Result<String>, operation: &str) -> (Status, *mut c_char) {
             let text = CString::new(error.to_json_string(operation)).unwrap_or_default();
             (Status::Internal, text.into_raw())
         }
+    }
+}
+
+/// The status and the text of a call's answer: the result JSON, or the error JSON.
+fn outcome(result: Result<String>, operation: &str) -> (Status, String) {
+    match result {
+        Ok(json) => (Status::Ok, json),
+        Err(error) => (error.status(), error.to_json_string(operation)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The exported `ps_*` functions. Conventions (ownership, NULL, UTF-8, threads, status codes)
 //! are stated once at the top of the header; each function only says what it does.
 
-use std::ffi::{CString, c_char};
+use std::ffi::{CString, c_char, c_void};
 use std::ptr;
 use std::sync::OnceLock;
 
@@ -588,6 +588,42 @@ pub unsafe extern "C" fn ps_call_hooked(
     hooks: *const ps_runtime_hooks,
 ) -> Status {
     unsafe { boundary::call_hooked(client, operation, params_json, cancel, out_json, hooks) }
+}
+
+/// `ps_call_hooked` whose answer is made into a value of the caller's runtime instead of an
+/// owned string: once the call has ended and the runtime is resumed, `make(text, len)` is
+/// called with the result JSON (`PS_STATUS_OK`) or the error JSON (any other status), `len`
+/// bytes of UTF-8 not followed by a NUL, valid only during that call; what `make` returns is
+/// returned, and the status is stored in `*out_status`. A call the hooks' `check()` asked to
+/// stop returns NULL without calling `make` (the runtime knows why it stopped; the status is
+/// `PS_STATUS_CANCELLED`). NULL `make` or `out_status` returns NULL with nothing sent.
+/// For Python, `make` is CPython's `PyUnicode_FromStringAndSize`: the answer arrives as a `str`
+/// in one foreign call. docs/ABI.md, "Calls that let the caller's runtime run".
+///
+/// # Safety
+/// As `ps_call_hooked`; `make` must be safe to call on the calling thread with the runtime
+/// resumed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ps_call_into(
+    client: *const ps_client,
+    operation: *const c_char,
+    params_json: *const c_char,
+    cancel: *const ps_cancel,
+    hooks: *const ps_runtime_hooks,
+    make: Option<unsafe extern "C" fn(text: *const c_char, len: usize) -> *mut c_void>,
+    out_status: *mut Status,
+) -> *mut c_void {
+    unsafe {
+        boundary::call_into(
+            client,
+            operation,
+            params_json,
+            cancel,
+            hooks,
+            make,
+            out_status,
+        )
+    }
 }
 
 /// Describes every operation as static JSON (do not free): an array of `{"name", "method",

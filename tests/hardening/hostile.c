@@ -50,6 +50,17 @@ static int hook_calls;
 static void *hook_suspend(void) { hook_calls++; return &hook_calls; }
 static void hook_resume(void *state) { hook_calls += state == &hook_calls ? 1 : 100; }
 static int hook_check(void) { hook_calls++; return 0; }
+/* ps_call_into's make: a NUL-terminated copy (freed with free()), counted. */
+static int makes;
+static void *hook_make(const char *text, size_t len) {
+    makes++;
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
 
 static const struct {
     const char *name, *params;
@@ -467,6 +478,30 @@ static void null_arguments(void) {
         hook_calls = 0;
         st = ps_call_hooked(good, "machines_explode", "{}", NULL, NULL, &full);
         check(st == PS_STATUS_INVALID_ARGUMENT && hook_calls == 2, "ps_call_hooked(out NULL): %d", (int)st);
+
+        /* ps_call_into: the same refusals, each made into the caller's value; without make or
+         * a status to report to, nothing is called, made or sent. */
+        for (size_t k = 0; k < 3; k++) {
+            hook_calls = makes = 0;
+            st = -1;
+            char *made = ps_call_into(good, "templates_list", "{}", NULL, refused[k], hook_make, &st);
+            check(st == PS_STATUS_INVALID_ARGUMENT && made && strstr(made, "hooks") && hook_calls == 0 && makes == 1,
+                  "ps_call_into(hooks #%zu): %d, %d hook calls, %d makes", k, (int)st, hook_calls, makes);
+            free(made);
+        }
+        hook_calls = makes = 0;
+        st = -1;
+        check(ps_call_into(good, "templates_list", "{}", NULL, &full, NULL, &st) == NULL && st == -1,
+              "ps_call_into(make NULL): %d", (int)st);
+        check(ps_call_into(good, "templates_list", "{}", NULL, &full, hook_make, NULL) == NULL,
+              "ps_call_into(out_status NULL)");
+        check(hook_calls == 0 && makes == 0, "ps_call_into without make or status: %d hook calls, %d makes",
+              hook_calls, makes);
+        char *made = ps_call_into(NULL, "templates_list", NULL, NULL, &full, hook_make, &st);
+        check(st == PS_STATUS_INVALID_ARGUMENT && made && strstr(made, "client is NULL") && hook_calls == 2 &&
+                  makes == 1,
+              "ps_call_into(NULLs, hooks): %d, %d hook calls, %d makes", (int)st, hook_calls, makes);
+        free(made);
     }
 
     out = (char *)0x1;

@@ -97,23 +97,25 @@ def test_a_version_mismatch_is_an_import_error() -> None:
 
 def test_only_the_fixed_functions_are_declared() -> None:
     """The binding declares the 12 functions it uses once; operations go through ps_call (and
-    ps_call_hooked for the main thread) by name, so no per-operation export is declared (nor
+    ps_call_into for the main thread) by name, so no per-operation export is declared (nor
     needs to be for a new operation)."""
     header = (REPO / "include" / "paperspace.h").read_text()
     names = set(re.findall(r"\b(ps_[a-z_]+)\(", header))
     assert set(_ffi.DECLARED) <= names
     for name in names:
         fn = getattr(_ffi.lib, name)
-        if name in _ffi.DECLARED and name != "ps_call_hooked":
+        if name in _ffi.DECLARED and name != "ps_call_into":
             assert fn.argtypes is not None, name
         else:
             assert fn.argtypes is None, f"{name} is declared but the binding runs operations through ps_call"
-            assert name[3:] in operations.OPERATIONS or name in ("ps_call_hooked", "ps_machines_wait_cancellable"), name
-    # ps_call_hooked keeps the GIL (the library releases it) and raises a handler's exception:
-    # a PYFUNCTYPE prototype of its own, with CPython's functions as its hooks.
-    call: Any = _ffi.call_hooked
-    assert call.argtypes[4] is _ffi.OutString  # owned strings are never c_char_p (leak)
-    assert _ffi.lib.ps_call.argtypes[4] is _ffi.OutString
+            unused = ("ps_call_hooked", "ps_call_into", "ps_machines_wait_cancellable")
+            assert name[3:] in operations.OPERATIONS or name in unused, name
+    # ps_call_into keeps the GIL (the library releases it), raises a handler's exception and
+    # returns a str made by CPython's own function: a PYFUNCTYPE prototype of its own.
+    call: Any = _ffi.call_into
+    assert call.restype is ctypes.py_object and call.argtypes[6] is ctypes.POINTER(ctypes.c_int32)
+    assert _ffi.make == ctypes.cast(ctypes.pythonapi.PyUnicode_FromStringAndSize, ctypes.c_void_p).value
+    assert _ffi.lib.ps_call.argtypes[4] is _ffi.OutString  # owned strings are never c_char_p (leak)
     assert call._flags_ & ctypes._FUNCFLAG_PYTHONAPI  # type: ignore[attr-defined]
     hooks = ctypes.cast(cast(Any, _ffi.hooks), ctypes.POINTER(_ffi.RuntimeHooks)).contents
     api = ctypes.pythonapi

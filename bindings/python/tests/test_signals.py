@@ -1,5 +1,5 @@
 """Signal handlers run during calls: the library runs them about every 20 ms while a call waits
-(``ps_call_hooked`` with CPython's ``PyErr_CheckSignals``). A handler that returns lets the call
+(``ps_call_into`` with CPython's ``PyErr_CheckSignals``). A handler that returns lets the call
 go on (it is made once), one that raises stops it and its exception propagates; the GIL is free
 for other threads during the call, and Python's wake-up fd is left alone. Each scenario runs in
 a child process of its own (handlers are process-wide)."""
@@ -252,7 +252,7 @@ print("exiting", flush=True)
 
 def test_the_interpreter_exits_cleanly_with_daemon_threads_in_calls() -> None:
     # CPython ends a daemon thread that takes the GIL back while the interpreter exits
-    # (pthread_exit): were that inside the library (as it is for ps_call_hooked's checks), the
+    # (pthread_exit): were that inside the library (as it is for ps_call_into's checks), the
     # process would abort ("exception not rethrown"). Other threads therefore call ps_call.
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for _ in range(3):

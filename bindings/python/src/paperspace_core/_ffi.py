@@ -7,10 +7,11 @@ Search order:
    ``pip install``;
 3. a development checkout: ``<repo>/target/release``, then ``<repo>/target/debug``.
 
-Calls of the main thread run through ``ps_call_hooked`` (``call_hooked``, below): the library
+Calls of the main thread run through ``ps_call_into`` (``call_into``, below): the library
 itself lets the other Python threads run during the call (it is handed ``PyEval_SaveThread`` and
-``PyEval_RestoreThread``), and runs the signal handlers about every 20 ms while the call waits
-(``PyErr_CheckSignals``), so Ctrl-C and every other handler work during a call. Calls of other
+``PyEval_RestoreThread``), runs the signal handlers about every 20 ms while the call waits
+(``PyErr_CheckSignals``), so Ctrl-C and every other handler work during a call, and hands the
+answer over as a ``str`` (``PyUnicode_FromStringAndSize``). Calls of other
 threads run through ``ps_call``: ``ctypes.CDLL`` releases the GIL around it, and takes it back
 in its own C code, never inside the library (see ``_native`` for why that matters).
 """
@@ -92,7 +93,7 @@ def _declare(name: str, restype: object, *argtypes: object) -> None:
     fn.argtypes = list(argtypes)
 
 
-# What the binding uses. Operations are all run by name through ps_call, or ps_call_hooked for the
+# What the binding uses. Operations are all run by name through ps_call, or ps_call_into for the
 # main thread (declared below); no per-operation declaration: their list comes from
 # ps_operations() (see _operations.py).
 _declare("ps_version", c_char_p)  # static string: c_char_p is right here (never freed)
@@ -118,7 +119,7 @@ DECLARED = (
     "ps_cancel_set_timeout",
     "ps_cancel_free",
     "ps_call",
-    "ps_call_hooked",
+    "ps_call_into",
 )
 
 native_version = (lib.ps_version() or b"").decode("utf-8", "replace")
@@ -160,23 +161,29 @@ class RuntimeHooks(ctypes.Structure):
     _fields_ = [("suspend", c_void_p), ("resume", c_void_p), ("check", c_void_p)]
 
 
-def _hooked_call() -> tuple[Callable[..., int], object]:
-    """``ps_call_hooked`` declared so that ctypes keeps the GIL (the library releases it with
-    ``suspend``) and raises the exception a signal handler left when the call returns, and the
-    hooks it is given; for the main thread only (see ``_native``). Elsewhere than on CPython:
-    ``ps_call``, as for the other threads (handlers then run when the call returns)."""
-    try:
-        api = ctypes.pythonapi
-        hooks = RuntimeHooks(
-            *(ctypes.cast(fn, c_void_p).value for fn in (api.PyEval_SaveThread, api.PyEval_RestoreThread, api.PyErr_CheckSignals))
-        )
-    except (AttributeError, OSError):  # pragma: no cover - not CPython
-        return (lambda *args: lib.ps_call(*args[:5])), None
-    prototype = ctypes.PYFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_void_p, OutString, POINTER(RuntimeHooks))
-    return prototype(("ps_call_hooked", lib)), ctypes.byref(hooks)
+def _call_into() -> tuple[Callable[..., str], object, int]:
+    """``ps_call_into`` declared so that ctypes keeps the GIL (the library releases it with
+    ``suspend``), takes the ``str`` it returns and raises the exception a signal handler left;
+    the hooks it is given (CPython's ``PyEval_SaveThread``, ``PyEval_RestoreThread``,
+    ``PyErr_CheckSignals``) and its ``make`` (``PyUnicode_FromStringAndSize``): the answer
+    arrives as a ``str`` in one foreign call. For the main thread only (see ``_native``)."""
+    api = ctypes.pythonapi
+    hooks = RuntimeHooks(
+        *(ctypes.cast(fn, c_void_p).value for fn in (api.PyEval_SaveThread, api.PyEval_RestoreThread, api.PyErr_CheckSignals))
+    )
+    make = ctypes.cast(api.PyUnicode_FromStringAndSize, c_void_p).value or 0
+    prototype = ctypes.PYFUNCTYPE(
+        ctypes.py_object, c_void_p, c_char_p, c_char_p, c_void_p, POINTER(RuntimeHooks), c_void_p, POINTER(c_int32)
+    )
+    return prototype(("ps_call_into", lib)), ctypes.byref(hooks), make
 
 
-call_hooked, hooks = _hooked_call()
+# Elsewhere than on CPython (no ctypes.pythonapi): every thread calls ps_call, and handlers run
+# when a call returns.
+try:
+    call_into, hooks, make = _call_into()
+except (AttributeError, OSError):  # pragma: no cover - not CPython
+    call_into, hooks, make = None, None, 0  # type: ignore[assignment]
 
 
 def take_string(ptr: c_void_p) -> str | None:

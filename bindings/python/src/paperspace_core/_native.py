@@ -1,4 +1,4 @@
-"""The native client and the one path of every call into it (``ps_call``, or ``ps_call_hooked``
+"""The native client and the one path of every call into it (``ps_call``, or ``ps_call_into``
 for the main thread, with a cancel token).
 
 Every call gets its own ``ps_cancel`` token, registered with the client while the call is in
@@ -10,7 +10,7 @@ the library, so that:
   client is freed by whoever ends last: ``close()`` itself, or the last call in flight.
 
 Signals: while a call of the main thread waits, the library runs Python's signal handlers
-about every 20 ms (``_ffi.call_hooked``: CPython's ``PyErr_CheckSignals``). A handler that
+about every 20 ms (``_ffi.call_into``: CPython's ``PyErr_CheckSignals``). A handler that
 returns lets the call go on; one that raises (Ctrl-C's ``KeyboardInterrupt``, say) stops it,
 and its exception propagates from the call. Handlers that a call answered within 20 ms did not
 reach run when it returns, as after any other function. Other threads call ``ps_call``
@@ -32,12 +32,13 @@ import os
 import threading
 import time
 import weakref
-from ctypes import c_void_p
+from ctypes import c_int32, c_void_p
 from typing import Callable, Optional, Tuple
 
 from ._errors import ClientClosedError, PaperspaceError, error_class
-from ._ffi import call_hooked as _call_hooked
+from ._ffi import call_into as _call_into
 from ._ffi import hooks as _hooks
+from ._ffi import make as _make
 from ._ffi import lib, status_name, text_at
 
 __all__ = ["Native", "Outcome", "logger"]
@@ -169,14 +170,15 @@ class _Job:
 
 
 def _run(ptr: int, name: bytes, payload: Optional[bytes], token: int) -> Outcome:
-    """One call into the library: hooked in the main thread, plain in the others."""
+    """One call into the library: ``ps_call_into`` in the main thread, ``ps_call`` in others."""
+    if _get_ident() == _main_ident and _call_into is not None:
+        status = c_int32()
+        text: Optional[str] = _call_into(ptr, name, payload, token, _hooks, _make, status)
+        return status.value, text
     out = c_void_p()
     text = None
     try:
-        if _get_ident() == _main_ident:
-            status: int = _call_hooked(ptr, name, payload, token, out, _hooks)
-        else:
-            status = _call(ptr, name, payload, token, out)
+        status_code: int = _call(ptr, name, payload, token, out)
     finally:
         address = out.value
         if address:
@@ -184,7 +186,7 @@ def _run(ptr: int, name: bytes, payload: Optional[bytes], token: int) -> Outcome
                 text = text_at(address)
             finally:
                 _string_free(address)
-    return status, text
+    return status_code, text
 
 
 _LIVE: weakref.WeakSet[Native] = weakref.WeakSet()

@@ -18,7 +18,7 @@ OPERATIONS: Dict[str, Dict[str, Any]] = {op["name"]: op for op in json.loads(lib
 """``{"machines_show": {"name", "method", "path", "safeToRetry", "params", "result"}, ...}``."""
 
 NAMES: Dict[str, bytes] = {name: name.encode("ascii") for name in OPERATIONS}
-"""Each operation's name as ``ps_call`` and ``ps_call_hooked`` take it."""
+"""Each operation's name as ``ps_call`` and ``ps_call_into`` take it."""
 
 RESOURCES = ("templates", "machines", "users", "networks", "scripts", "resource_delegations")
 """The client's resource attributes (``client.templates``, ...)."""
