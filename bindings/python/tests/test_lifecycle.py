@@ -181,3 +181,30 @@ def test_ctrl_c_in_process_cancels_the_wait(client: ps.Client) -> None:
     assert client._in_flight == 0  # the call has ended in the library
     assert client.machines.show(machine["id"])["state"] == "off"
     client.machines.destroy(machine["id"])
+
+
+def test_a_calls_token_is_used_again_only_when_it_ended_well(emulator: Emulator) -> None:
+    # A call's cancel token serves the next call only if nothing could have triggered it or
+    # given it a deadline: a timed-out call's token, used again, would end the next call at once.
+    with ps.Client(api_key=ADMIN_KEY, base_url=emulator.url) as c:
+        native = c._native
+        c.templates.list()
+        assert len(native._spare) == 1
+        kept = native._spare[0]
+        c.templates.list()
+        assert native._spare == [kept]  # the same token, again
+        emulator.add_faults(path="/users/getUsers", delayMs=400, count=1)
+        with pytest.raises(ps.PaperspaceTimeoutError):
+            c.users.list(timeout=0.05)
+        assert native._spare == [kept]  # the timed call's token was freed, not kept
+        c.templates.list(timeout=0.3)  # ended well, but its token has a deadline
+        assert native._spare == [kept]
+        emulator.add_faults(path="/users/getUsers", delayMs=500, count=1)
+        started = time.monotonic()
+        assert c.users.list() != [] and time.monotonic() - started >= 0.49
+        with pytest.raises(ps.ValidationError):
+            c.machines.show("")  # a call that failed frees the token it took
+        assert native._spare == [] and native.in_flight == 0
+        c.templates.list()
+        assert len(native._spare) == 1
+    assert native._spare == [] and native._ptr is None  # freed with the client

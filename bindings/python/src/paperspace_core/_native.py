@@ -1,8 +1,8 @@
 """The native client and the one path of every call into it (``ps_call``, or ``ps_call_into``
 for the main thread, with a cancel token).
 
-Every call gets its own ``ps_cancel`` token, registered with the client while the call is in
-the library, so that:
+Every call has a ``ps_cancel`` token of its own while it is in the library (a token a call
+left as new serves a later one), registered with the client, so that:
 
 - ``timeout=`` of a call is ``ps_cancel_set_timeout`` on its token;
 - ``close()`` triggers the tokens of the calls in flight and returns at once (it never waits,
@@ -62,7 +62,7 @@ _string_free = lib.ps_string_free
 class Native:
     """A native ``ps_client`` and the calls in flight on it."""
 
-    __slots__ = ("_ptr", "_lock", "_closed", "_tokens", "_limit_ms", "__weakref__")
+    __slots__ = ("_ptr", "_lock", "_closed", "_tokens", "_spare", "_limit_ms", "__weakref__")
 
     def __init__(self, ptr: int, limit_ms: int) -> None:
         self._ptr: Optional[int] = ptr
@@ -70,6 +70,9 @@ class Native:
         self._lock = threading.RLock()
         self._closed = False
         self._tokens: set[int] = set()
+        # Tokens of calls that ended well, to be used again (see ``call``): as many as calls
+        # ever ran at once, freed with the client.
+        self._spare: list[int] = []
         _LIVE.add(self)
 
     @property
@@ -83,15 +86,11 @@ class Native:
     def close(self) -> None:
         """Cancels the calls in flight and returns; the native client is freed now if none is
         in flight, else when the last one ends. Idempotent, never blocks on a call."""
-        ptr = None
         with self._lock:
             self._closed = True
             for token in self._tokens:
                 _cancel_trigger(token)
-            if not self._tokens:
-                ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.ps_client_free(ptr)
+        self._free_if_done()
 
     def cancel(self, token: int) -> None:
         """Triggers a call's token if that call is still in flight (never a freed token)."""
@@ -108,16 +107,16 @@ class Native:
     def _enter(self, timeout_ms: Optional[int]) -> Tuple[int, int]:
         """Registers a call and returns the client's pointer and the call's token; whoever
         registered a call ends it with ``_leave``."""
-        token = _cancel_new()
-        if timeout_ms is not None:
-            _cancel_set_timeout(token, timeout_ms)
         # Registered first, then the state read: a close() that runs in between (from a
         # signal handler, on this very thread) either sees the token and leaves the freeing
         # to _leave, or freed the client before and the call sees it closed.
         with self._lock:
+            token = self._spare.pop() if self._spare and timeout_ms is None else _cancel_new()
             self._tokens.add(token)
             ptr = self._ptr
             closed = self._closed
+        if timeout_ms is not None:
+            _cancel_set_timeout(token, timeout_ms)
         if closed or ptr is None:
             self._leave(token)
             raise ClientClosedError("this paperspace_core.Client is closed")
@@ -132,22 +131,44 @@ class Native:
     def call(self, name: bytes, payload: Optional[bytes], timeout_ms: Optional[int]) -> Outcome:
         """Runs one call in this thread."""
         ptr, token = self._enter(timeout_ms)
+        ended_well = False
         try:
-            return _run(ptr, name, payload, token)
+            outcome = _run(ptr, name, payload, token)
+            # Its token can be used again: a call's token is triggered only by close() (then
+            # the client is closed), by the library when a signal handler raised (the call then
+            # raises) or in a forked child (the call ends cancelled), and has a deadline only
+            # for a timeout; so a call without one that returned ok left it as new. Async
+            # calls, which cancel() triggers, never hand theirs back.
+            ended_well = outcome[0] == 0 and timeout_ms is None
+            return outcome
         finally:
-            self._leave(token)
+            self._leave(token, reuse=ended_well)
 
-    def _leave(self, token: int) -> None:
-        """A call ended: unregisters and frees its token, and frees the client if it was the
-        last call of a closed client."""
-        ptr = None
+    def _leave(self, token: int, reuse: bool = False) -> None:
+        """A call ended: unregisters its token and keeps it for another call (``reuse``) or
+        frees it, and frees the client if it was the last call of a closed client."""
         with self._lock:
             self._tokens.discard(token)
-            if self._closed and not self._tokens:
-                ptr, self._ptr = self._ptr, None
-        _cancel_free(token)
-        if ptr:
-            lib.ps_client_free(ptr)
+            if reuse and not self._closed:
+                self._spare.append(token)
+                token = 0
+        if token:
+            _cancel_free(token)
+        self._free_if_done()
+
+    def _free_if_done(self) -> None:
+        """Frees the native client and the spare tokens once it is closed and no call is in
+        flight (whoever gets here first does it, once)."""
+        if not self._closed:
+            return
+        with self._lock:
+            if self._tokens or self._ptr is None:
+                return
+            ptr, self._ptr = self._ptr, None
+            spare, self._spare = self._spare, []
+        for token in spare:
+            _cancel_free(token)
+        lib.ps_client_free(ptr)
 
 
 class _Job:
