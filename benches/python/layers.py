@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict
 import paperspace_core
 from bench import API_KEY  # the bench's own key and parameters (this directory)
 from bench import CREATE as _CREATE
-from paperspace_core import _ffi
+from paperspace_core import _decode, _ffi
 
 CREATE: Dict[str, Any] = _CREATE
 
@@ -35,7 +35,7 @@ CREATE: Dict[str, Any] = _CREATE
 def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
     client = paperspace_core.Client(API_KEY, url)
     native, lib = client._native, _ffi.lib
-    ptr, text_at, loads = native._ptr, _ffi.text_at, json.loads
+    ptr, text_at, loads, scan = native._ptr, _ffi.text_at, json.loads, _decode.loads
     call, free, out = lib.ps_call, lib.ps_string_free, ctypes.c_void_p()
     ref = ctypes.byref(out)
     create_json = json.dumps(CREATE, separators=(",", ":")).encode()
@@ -47,26 +47,17 @@ def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
         free(out.value)
         return loads(text)
 
-    def with_token() -> Any:  # + the call's own cancel token
-        token = lib.ps_cancel_new()
-        call(ptr, name, body, token, ref)
-        lib.ps_cancel_free(token)
-        text = text_at(out.value or 0)
-        free(out.value)
-        return loads(text)
+    into, hooks, make = _ffi.call_into, _ffi.hooks, _ffi.make
+    status = ctypes.c_int32()
 
-    hooked, hooks = _ffi.call_hooked, _ffi.hooks
+    def with_into() -> Any:  # ps_call_into: the answer a str in the call (the main thread's way)
+        return loads(into(ptr, name, body, None, hooks, make, status))
 
-    def with_hooks() -> Any:  # + the library running the signal handlers (ps_call_hooked)
-        token = lib.ps_cancel_new()
-        hooked(ptr, name, body, token, ref, hooks)
-        lib.ps_cancel_free(token)
-        text = text_at(out.value or 0)
-        free(out.value)
-        return loads(text)
+    def with_scan() -> Any:  # + the decode without json.loads' wrapper
+        return scan(into(ptr, name, body, None, hooks, make, status))
 
-    def job() -> Any:  # Native.call: + registration with the client, the job object
-        return loads(native.call(name, body, None)[1] or "")
+    def job() -> Any:  # Native.call: + the call's token, its registration with the client
+        return scan(native.call(name, body, None)[1] or "")
 
     def method() -> Any:  # the public method: + parameters, logging check, table lookups
         if op == "templates":
@@ -81,7 +72,7 @@ def layers(url: str, op: str) -> Dict[str, Callable[[], Any]]:
         )
 
     method.client = client  # type: ignore[attr-defined]  # keeps the client alive
-    return {"raw": raw, "+token": with_token, "+hooks": with_hooks, "Native.call": job, "method": method}
+    return {"raw": raw, "ps_call_into": with_into, "+scanner": with_scan, "Native.call": job, "method": method}
 
 
 def run(variants: Dict[str, Callable[[], Any]], blocks: int, per_block: int = 20) -> None:

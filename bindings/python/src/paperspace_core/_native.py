@@ -154,13 +154,12 @@ class Native:
                 token = 0
         if token:
             _cancel_free(token)
-        self._free_if_done()
+        if self._closed:
+            self._free_if_done()
 
     def _free_if_done(self) -> None:
         """Frees the native client and the spare tokens once it is closed and no call is in
         flight (whoever gets here first does it, once)."""
-        if not self._closed:
-            return
         with self._lock:
             if self._tokens or self._ptr is None:
                 return
