@@ -15,7 +15,7 @@
 
 #![allow(clippy::missing_safety_doc, dead_code)]
 
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::ptr;
@@ -45,6 +45,23 @@ unsafe extern "C" {
         cancel: *const PsCancel,
         o: *mut *mut c_char,
     ) -> i32;
+    fn ps_call_hooked(
+        c: *const PsClient,
+        operation: *const c_char,
+        p: *const c_char,
+        cancel: *const PsCancel,
+        o: *mut *mut c_char,
+        hooks: *const Hooks,
+    ) -> i32;
+    fn ps_call_into(
+        c: *const PsClient,
+        operation: *const c_char,
+        p: *const c_char,
+        cancel: *const PsCancel,
+        hooks: *const Hooks,
+        make: Option<unsafe extern "C" fn(*const c_char, usize) -> *mut c_void>,
+        out_status: *mut i32,
+    ) -> *mut c_void;
     fn ps_operations() -> *const c_char;
     fn ps_string_free(s: *mut c_char);
     fn ps_cancel_new() -> *mut PsCancel;
@@ -94,16 +111,22 @@ pub fn c_string(data: &[u8]) -> Vec<u8> {
 /// Takes and checks an owned out string: present, JSON, and for errors the documented object
 /// whose `code` and `kind` agree with `status`.
 unsafe fn take_out(what: &str, status: i32, out: *mut c_char) -> String {
-    assert!(
-        EXPECTED.contains(&status),
-        "{what}: status {status} (internal or panic is a bug)"
-    );
     assert!(!out.is_null(), "{what}: status {status} and no string");
     let text = unsafe { CStr::from_ptr(out) }
         .to_str()
         .unwrap_or_else(|_| panic!("{what}: the out string is not UTF-8"))
         .to_owned();
     unsafe { ps_string_free(out) };
+    checked(what, status, text)
+}
+
+/// Checks an answer's text: JSON, and for errors the documented object whose `code` and `kind`
+/// agree with `status` (never `internal` or `panic`).
+fn checked(what: &str, status: i32, text: String) -> String {
+    assert!(
+        EXPECTED.contains(&status),
+        "{what}: status {status} (internal or panic is a bug)"
+    );
     let value: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{what}: the out string is not JSON ({e}): {text:.300}"));
     if status != 0 {
@@ -230,7 +253,77 @@ pub fn abi_operation(data: &[u8]) {
     );
 }
 
-/// How `abi_call_cancellable` sets up the call's `ps_cancel` (first byte, modulo 5).
+/// Runtime hooks that do nothing (the calls here never wait long), for the hooked exports.
+#[repr(C)]
+pub struct Hooks {
+    suspend: Option<unsafe extern "C" fn() -> *mut c_void>,
+    resume: Option<unsafe extern "C" fn(*mut c_void)>,
+    check: Option<unsafe extern "C" fn() -> c_int>,
+}
+unsafe extern "C" fn suspend() -> *mut c_void {
+    ptr::null_mut()
+}
+unsafe extern "C" fn resume(_: *mut c_void) {}
+unsafe extern "C" fn check() -> c_int {
+    0
+}
+static HOOKS: Hooks = Hooks {
+    suspend: Some(suspend),
+    resume: Some(resume),
+    check: Some(check),
+};
+
+/// `ps_call_into`'s `make`: the answer as a boxed string (checked UTF-8 by the caller).
+unsafe extern "C" fn make(text: *const c_char, len: usize) -> *mut c_void {
+    // SAFETY: the library hands `len` bytes valid for this call.
+    let bytes = unsafe { std::slice::from_raw_parts(text.cast::<u8>(), len) };
+    Box::into_raw(Box::new(bytes.to_vec())).cast()
+}
+
+/// Runs one call through `ps_call`, `ps_call_hooked` or `ps_call_into` (`via` 0, 1, 2): the same
+/// call each way, whose status and checked answer are returned.
+unsafe fn call_via(
+    via: usize,
+    name: &CStr,
+    params: &[u8],
+    cancel: *const PsCancel,
+    label: &str,
+) -> (i32, String) {
+    let (client, name, params) = (closed_port_client(), name.as_ptr(), params.as_ptr().cast());
+    let mut out = ptr::null_mut();
+    unsafe {
+        match via {
+            0 => {
+                let status = ps_call(client, name, params, cancel, &mut out);
+                (status, take_out(label, status, out))
+            }
+            1 => {
+                let status = ps_call_hooked(client, name, params, cancel, &mut out, &HOOKS);
+                (status, take_out(label, status, out))
+            }
+            _ => {
+                let mut status = -1;
+                let made = ps_call_into(
+                    client,
+                    name,
+                    params,
+                    cancel,
+                    &HOOKS,
+                    Some(make),
+                    &mut status,
+                );
+                assert!(!made.is_null(), "{label}: status {status} and nothing made");
+                let bytes = *Box::from_raw(made.cast::<Vec<u8>>());
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|_| panic!("{label}: the answer is not UTF-8"));
+                (status, checked(label, status, text))
+            }
+        }
+    }
+}
+
+/// How `abi_call_cancellable` sets up the call's `ps_cancel` (first byte, modulo 5; the rest of
+/// it divided by 5 picks the export: `ps_call`, `ps_call_hooked` or `ps_call_into`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum CancelMode {
     /// No token (NULL).
@@ -253,6 +346,7 @@ pub fn abi_call_cancellable(data: &[u8]) {
     let [mode, selector, rest @ ..] = data else {
         return;
     };
+    let via = usize::from(*mode) / 5 % 3;
     let mode = [
         CancelMode::Null,
         CancelMode::Fresh,
@@ -261,7 +355,7 @@ pub fn abi_call_cancellable(data: &[u8]) {
         CancelMode::Far,
     ][usize::from(*mode) % 5];
     let name = pick(*selector);
-    let label = name.to_string_lossy().into_owned();
+    let label = format!("{} (via {via})", name.to_string_lossy());
     let params = c_string(rest);
     let cancel = match mode {
         CancelMode::Null => ptr::null_mut(),
@@ -273,17 +367,7 @@ pub fn abi_call_cancellable(data: &[u8]) {
         CancelMode::Far => unsafe { ps_cancel_set_timeout(cancel, u64::MAX) },
         CancelMode::Null | CancelMode::Fresh => {}
     }
-    let mut out = ptr::null_mut();
-    let status = unsafe {
-        ps_call(
-            closed_port_client(),
-            name.as_ptr(),
-            params.as_ptr().cast(),
-            cancel,
-            &mut out,
-        )
-    };
-    let text = unsafe { take_out(&label, status, out) };
+    let (status, text) = unsafe { call_via(via, name, &params, cancel, &label) };
     unsafe { ps_cancel_free(cancel) };
     let allowed: &[i32] = match mode {
         // Bad parameters are reported before the token is looked at.
