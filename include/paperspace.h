@@ -466,7 +466,7 @@ ps_status ps_call_hooked(const struct ps_client *client,
  * `ps_call_hooked` whose answer is made into a value of the caller's runtime instead of an
  * owned string: once the call has ended and the runtime is resumed, `make(text, len)` is
  * called with the result JSON (`PS_STATUS_OK`) or the error JSON (any other status), `len`
- * bytes of UTF-8 not followed by a NUL, valid only during that call; what `make` returns is
+ * bytes of UTF-8, not NUL-terminated, valid only during that call; what `make` returns is
  * returned, and the status is stored in `*out_status`. A call the hooks' `check()` asked to
  * stop returns NULL without calling `make` (the runtime knows why it stopped; the status is
  * `PS_STATUS_CANCELLED`). NULL `make` or `out_status` returns NULL with nothing sent.

@@ -172,12 +172,12 @@ pub(super) unsafe fn call_into(
             answer(client, name, params_json, cancel)
         })
     };
-    let ((result, operation), stopped) =
+    let ((result, operation), asked_to_stop) =
         ran.unwrap_or_else(|| ((Err(incomplete_hooks()), "call"), false));
     let (status, text) = outcome(result, operation);
     // SAFETY: checked non-NULL above; writable per the contract.
     unsafe { *out_status = status };
-    if stopped {
+    if asked_to_stop {
         return ptr::null_mut();
     }
     // SAFETY: the caller's function, on its thread, its runtime resumed (`hooked` has returned).
