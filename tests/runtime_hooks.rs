@@ -106,6 +106,17 @@ fn hooked(
     hooked_with(url, operation, hooks, via, 0)
 }
 
+/// A client of the C ABI for the emulator at `url` (freed by the caller).
+fn new_client(url: &str, max_retries: u32) -> *mut PsClient {
+    let config = json!({"apiKey": paperspace::emulator::ADMIN_KEY, "baseUrl": url, "maxRetries": max_retries});
+    let config = CString::new(config.to_string()).unwrap();
+    let mut client = ptr::null_mut();
+    // SAFETY: a valid string and out-pointer.
+    let status = unsafe { ps_client_new(config.as_ptr(), &mut client, ptr::null_mut()) };
+    assert_eq!(status, 0);
+    client
+}
+
 fn hooked_with(
     url: &str,
     operation: &str,
@@ -113,16 +124,10 @@ fn hooked_with(
     via: Via,
     max_retries: u32,
 ) -> (i32, String, String, Duration) {
-    let config = json!({"apiKey": paperspace::emulator::ADMIN_KEY, "baseUrl": url, "maxRetries": max_retries});
-    let config = CString::new(config.to_string()).unwrap();
     let operation = CString::new(operation).unwrap();
-    let mut client = ptr::null_mut();
+    let client = new_client(url, max_retries);
     // SAFETY: valid strings and out-pointers; everything made here is freed here.
     unsafe {
-        assert_eq!(
-            ps_client_new(config.as_ptr(), &mut client, ptr::null_mut()),
-            0
-        );
         SEEN.with(|s| s.borrow_mut().clear());
         let started = Instant::now();
         let (status, text) = match via {
@@ -285,17 +290,11 @@ fn incomplete_hooks_are_refused_before_anything_is_called_or_sent() {
 fn call_into_without_make_or_a_status_to_report_to_sends_nothing() {
     let emu = emulator();
     let before = requests(&emu, "GET /templates/getTemplates");
-    let config = json!({"apiKey": paperspace::emulator::ADMIN_KEY, "baseUrl": emu.url()});
-    let config = CString::new(config.to_string()).unwrap();
     let name = CString::new("templates_list").unwrap();
-    let mut client = ptr::null_mut();
+    let client = new_client(emu.url(), 0);
     SEEN.with(|s| s.borrow_mut().clear());
     // SAFETY: valid strings and pointers; the client is freed here.
     unsafe {
-        assert_eq!(
-            ps_client_new(config.as_ptr(), &mut client, ptr::null_mut()),
-            0
-        );
         let mut status = -1;
         let made = ps_call_into(
             client,

@@ -242,9 +242,10 @@ unsafe fn hooked<T>(
         };
         // A check that forked (a Python handler may) returns in the child too: the child
         // stops here, never reading the parent's answer off the connection they share.
-        asked_to_stop.set(verdict != 0);
-        if verdict != 0 || std::process::id() != process {
+        let forked = std::process::id() != process;
+        if verdict != 0 || forked {
             stopped.set(true);
+            asked_to_stop.set(verdict != 0);
             token.cancel();
         }
     });
